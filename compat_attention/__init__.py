@@ -1,0 +1,40 @@
+"""compat_attention: the legacy Keras 2.0.x ``AttentionDecoder`` on modern Keras.
+
+``from compat_attention import AttentionDecoder`` fixes an old tutorial that
+imported the layer from a copied ``attention_decoder.py``; the numbers are those
+of the legacy layer on its frozen weights.
+"""
+
+from ._compat import describe as keras_description
+from ._compat import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
+from .cell import WEIGHT_NAMES, AttentionDecoderCell
+from .layer import AttentionDecoder
+from .tdd import _time_distributed_dense, time_distributed_dense
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AttentionDecoder",
+    "AttentionDecoderCell",
+    "LEGACY_HARD_SIGMOID",
+    "WEIGHT_NAMES",
+    "custom_objects",
+    "keras_description",
+    "legacy_hard_sigmoid",
+    "time_distributed_dense",
+    "_time_distributed_dense",
+]
+
+
+def custom_objects():
+    """The objects a legacy ``.h5`` names, for ``keras.models.load_model(custom_objects=...)``.
+
+    Returns:
+        A dict mapping the legacy names (``'AttentionDecoder'``) and our
+        registered names to our classes and functions.
+    """
+    return {
+        "AttentionDecoder": AttentionDecoder,
+        "AttentionDecoderCell": AttentionDecoderCell,
+        "legacy_hard_sigmoid": legacy_hard_sigmoid,
+    }

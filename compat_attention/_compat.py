@@ -1,0 +1,202 @@
+"""The one module that knows which Keras is running, and hides the differences.
+
+Three flavours are supported:
+
+* ``"tf.keras"``: Keras 2 bundled with TensorFlow 2.8-2.15 (``tf.keras``);
+* ``"tf_keras"``: the ``tf_keras`` package on TensorFlow >= 2.16 with
+  ``TF_USE_LEGACY_KERAS=1``;
+* ``"keras3"``: Keras 3 on any backend (TensorFlow, JAX, PyTorch).
+
+Everything else in the package imports ``keras`` and ``ops`` from here and never
+asks for a version itself. The differences hidden here:
+
+* where Keras lives (``tf.keras``, ``tf_keras`` or ``keras``);
+* the tensor ops (``keras.ops`` on Keras 3, TensorFlow ops on Keras 2);
+* random dropout masks (``keras.random`` vs ``tf.nn``);
+* the RNN base-class keyword arguments each flavour accepts;
+* Keras 2.0.8's ``hard_sigmoid`` (slope 0.2), which Keras 3 redefined (slope 1/6).
+"""
+
+import os
+import types
+
+from packaging.version import Version
+
+PACKAGE = "compat_attention"
+
+
+def _truthy(value):
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _select_keras():
+    """Return (keras module, flavour name, tensorflow module or None, keras version)."""
+    if _truthy(os.environ.get("TF_USE_LEGACY_KERAS", "")):
+        try:
+            import tf_keras
+        except ImportError:
+            tf_keras = None
+        if tf_keras is not None:
+            import tensorflow as tf
+
+            return tf_keras, "tf_keras", tf, tf_keras.__version__
+    try:
+        import keras
+    except ImportError:  # pragma: no cover - TF without standalone keras is not installable
+        keras = None
+    if keras is not None and Version(keras.__version__).major >= 3:
+        tf = None
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+        return keras, "keras3", tf, keras.__version__
+    import tensorflow as tf
+
+    # TF 2.8-2.15: tf.keras is the Keras 2 package, which has no __version__ of its own.
+    version = keras.__version__ if keras is not None else tf.__version__
+    return tf.keras, "tf.keras", tf, version
+
+
+keras, FLAVOUR, _tf, KERAS_VERSION = _select_keras()
+
+#: True on Keras 3 (any backend).
+KERAS_3 = FLAVOUR == "keras3"
+#: "tensorflow", "jax" or "torch".
+BACKEND = keras.backend.backend()
+#: The TensorFlow version, or None when TensorFlow is not the backend.
+TF_VERSION = _tf.__version__ if _tf is not None else None
+
+
+def describe():
+    """One line naming the running Keras, e.g. ``keras 3.13.1 (keras3, backend jax)``."""
+    tf_part = ", tensorflow %s" % TF_VERSION if TF_VERSION else ""
+    return "keras %s (%s, backend %s%s)" % (KERAS_VERSION, FLAVOUR, BACKEND, tf_part)
+
+
+def _softmax(k, x, axis):
+    e = k.exp(x - k.max(x, axis=axis, keepdims=True))
+    return e / k.sum(e, axis=axis, keepdims=True)
+
+
+def _keras3_ops():
+    k = keras.ops
+    return types.SimpleNamespace(
+        cast=k.cast,
+        concatenate=lambda tensors, axis=-1: k.concatenate(list(tensors), axis=axis),
+        dot=lambda x, w: k.matmul(x, w),
+        batch_matmul=k.matmul,
+        expand_dims=k.expand_dims,
+        ones=k.ones,
+        ones_like=k.ones_like,
+        zeros=k.zeros,
+        shape=k.shape,
+        sigmoid=k.sigmoid,
+        # Written out: keras.ops.softmax warns on a size-1 axis, which T=1 or output_dim=1 are.
+        softmax=lambda x, axis=-1: _softmax(k, x, axis),
+        squeeze=k.squeeze,
+        tanh=k.tanh,
+        where=k.where,
+        convert_to_tensor=k.convert_to_tensor,
+        dtype_of=lambda x: keras.backend.standardize_dtype(x.dtype),
+    )
+
+
+def _tf_ops():
+    tf = _tf
+
+    def dot(x, w):
+        # A rank-2 ``w`` on any rank of ``x``: one matrix product over the last axis.
+        if x.shape.rank == 2:
+            return tf.matmul(x, w)
+        return tf.tensordot(x, w, axes=1)
+
+    return types.SimpleNamespace(
+        cast=tf.cast,
+        concatenate=lambda tensors, axis=-1: tf.concat(list(tensors), axis=axis),
+        dot=dot,
+        batch_matmul=tf.matmul,
+        expand_dims=tf.expand_dims,
+        ones=tf.ones,
+        ones_like=tf.ones_like,
+        zeros=tf.zeros,
+        shape=tf.shape,
+        sigmoid=tf.sigmoid,
+        softmax=lambda x, axis=-1: tf.nn.softmax(x, axis=axis),
+        squeeze=tf.squeeze,
+        tanh=tf.tanh,
+        where=tf.where,
+        convert_to_tensor=tf.convert_to_tensor,
+        dtype_of=lambda x: tf.as_dtype(x.dtype).name,
+    )
+
+
+#: Tensor ops with one spelling on every flavour and backend.
+ops = _keras3_ops() if KERAS_3 else _tf_ops()
+
+
+def dropout_mask(shape, rate, dtype, seed=None):
+    """A dropout mask of ``shape``: 0 with probability ``rate``, else ``1 / (1 - rate)``."""
+    if KERAS_3:
+        return keras.random.dropout(keras.ops.ones(shape, dtype=dtype), rate, seed=seed)
+    return _tf.nn.dropout(_tf.ones(shape, dtype=dtype), rate=rate, seed=seed)
+
+
+def is_training(training):
+    """Resolve a ``training`` argument to a Python bool; ``None`` means inference.
+
+    Keras 2.0.8 read ``None`` as "the global learning phase", whose default was
+    0 (inference). Modern Keras has no global learning phase, so ``None`` keeps
+    that default. A symbolic boolean tensor is honoured on TensorFlow.
+    """
+    if training is None:
+        return False
+    if isinstance(training, (bool, int)):
+        return bool(training)
+    if _tf is not None and _tf.is_tensor(training):
+        return training
+    return bool(training)
+
+
+def in_train_phase(train_fn, test_fn, training):
+    """``train_fn()`` when training, else ``test_fn()`` (a symbolic flag picks at run time)."""
+    flag = is_training(training)
+    if isinstance(flag, bool):
+        return train_fn() if flag else test_fn()
+    return _tf.cond(flag, train_fn, test_fn)
+
+
+def register_serializable(name=None):
+    """Register a class or function under the ``compat_attention`` package name."""
+    return keras.utils.register_keras_serializable(package=PACKAGE, name=name)
+
+
+@register_serializable(name="legacy_hard_sigmoid")
+def legacy_hard_sigmoid(x):
+    """Keras 2.0.8's ``hard_sigmoid``: ``clip(0.2 * x + 0.5, 0, 1)``.
+
+    Keras 3 redefined ``hard_sigmoid`` with slope 1/6; legacy LSTM/GRU layers
+    (whose default ``recurrent_activation`` was ``'hard_sigmoid'``) need this one
+    to compute what they computed in 2017.
+
+    Args:
+        x: a tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+    """
+    if KERAS_3:
+        k = keras.ops
+        return k.clip(0.2 * x + 0.5, 0.0, 1.0)
+    return _tf.clip_by_value(0.2 * x + 0.5, 0.0, 1.0)
+
+
+#: What a legacy ``recurrent_activation='hard_sigmoid'`` must become on the running Keras:
+#: the built-in name where it still means slope 0.2 (Keras 2), else our function.
+LEGACY_HARD_SIGMOID = legacy_hard_sigmoid if KERAS_3 else "hard_sigmoid"
+
+#: Keyword arguments the running ``keras.layers.RNN`` accepts besides ``cell``.
+RNN_KWARGS = (
+    ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask")
+    if KERAS_3
+    else ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major",
+          "zero_output_for_mask")
+)

@@ -1,0 +1,222 @@
+"""The math of one step of the legacy Bahdanau attention decoder."""
+
+import contextlib
+import contextvars
+
+from ._compat import keras, ops, register_serializable
+
+#: The 21 legacy weights, in creation order (``.h5`` files map weights back by this order).
+WEIGHT_NAMES = (
+    "V_a", "W_a", "U_a", "b_a",
+    "C_r", "U_r", "W_r", "b_r",
+    "C_z", "U_z", "W_z", "b_z",
+    "C_p", "U_p", "W_p", "b_p",
+    "C_o", "U_o", "W_o", "b_o",
+    "W_s",
+)
+
+# Per-call tensors that every step reads (the encoder sequence, its projection and
+# the fused kernels). Keras 3's RNN has no ``constants=`` argument, so the layer binds
+# them here for the duration of its loop, on every flavour alike. A context variable
+# keeps concurrent replicas (tf.distribute runs one thread per device) apart.
+_STEP_CONSTANTS = contextvars.ContextVar("compat_attention_step_constants", default=None)
+
+
+@register_serializable()
+class AttentionDecoderCell(keras.layers.Layer):
+    """Cell for the legacy ``AttentionDecoder``: one GRU-like step with Bahdanau attention.
+
+    With D the encoder feature size, U = ``units`` and O = ``output_dim``, a step
+    reads the decoder state ``s`` (B, U) and the previous output ``y`` (B, O), and:
+
+    1. scores every encoder step: ``e = tanh(x . U_a + b_a + s . W_a) . V_a``;
+    2. ``a = softmax(e)`` over the encoder steps, context ``c = sum_j a_j x_j``;
+    3. updates ``s`` with reset/update gates fed by ``y``, ``s`` and ``c``;
+    4. emits ``y' = softmax(y . W_o + s . U_o + c . C_o + b_o)`` from the OLD ``s``.
+
+    The cell keeps the 21 legacy weights under their legacy names and order. Work
+    that does not change from step to step (the encoder projection ``x . U_a``,
+    the gate kernels fused into three matrices) is done once per sequence by
+    ``precompute``; a step does three matrix products plus the attention.
+
+    Args:
+        units: Positive integer, size of the decoder state (U).
+        output_dim: Positive integer, size of each output (O).
+        return_probabilities: Boolean. If True the step emits the attention
+            weights over the encoder steps instead of ``y``.
+        kernel_initializer: Initializer for ``V_a``, ``W_a``, ``U_a``.
+        recurrent_initializer: Initializer for every ``C_*``, ``U_*``, ``W_*``
+            gate/output matrix and for ``W_s``.
+        bias_initializer: Initializer for the biases.
+        kernel_regularizer: Regularizer for every matrix (the legacy layer used
+            it for the "recurrent" matrices too).
+        bias_regularizer: Regularizer for the biases.
+        kernel_constraint: Constraint for every matrix (same rule).
+        bias_constraint: Constraint for the biases.
+
+    Call arguments:
+        inputs: The step's slice of the encoder sequence (B, D). It is not read:
+            like the legacy layer, only the number of steps matters.
+        states: ``[s, y]``, the state (B, U) and the previous output (B, O).
+        training: Unused; accepted for the RNN API.
+    """
+
+    def __init__(
+        self,
+        units,
+        output_dim,
+        return_probabilities=False,
+        kernel_initializer="glorot_uniform",
+        recurrent_initializer="orthogonal",
+        bias_initializer="zeros",
+        kernel_regularizer=None,
+        bias_regularizer=None,
+        kernel_constraint=None,
+        bias_constraint=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        if int(units) <= 0 or int(output_dim) <= 0:
+            raise ValueError(
+                "AttentionDecoder needs positive `units` and `output_dim`; got units=%r, output_dim=%r."
+                % (units, output_dim)
+            )
+        self.units = int(units)
+        self.output_dim = int(output_dim)
+        self.return_probabilities = bool(return_probabilities)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+        self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
+        self.bias_initializer = keras.initializers.get(bias_initializer)
+        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
+        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
+        self.kernel_constraint = keras.constraints.get(kernel_constraint)
+        self.bias_constraint = keras.constraints.get(bias_constraint)
+        self.state_size = [self.units, self.output_dim]
+        self.output_size = self.output_dim
+
+    def build(self, input_shape):
+        input_dim = int(input_shape[-1])
+        units, out = self.units, self.output_dim
+        kernel = (self.kernel_initializer, self.kernel_regularizer, self.kernel_constraint)
+        # The legacy layer took the recurrent regularizer/constraint from the kernel ones.
+        recurrent = (self.recurrent_initializer, self.kernel_regularizer, self.kernel_constraint)
+        bias = (self.bias_initializer, self.bias_regularizer, self.bias_constraint)
+        specs = {
+            "V_a": ((units,), kernel), "W_a": ((units, units), kernel),
+            "U_a": ((input_dim, units), kernel), "b_a": ((units,), bias),
+            "W_s": ((input_dim, units), recurrent),
+        }
+        for gate, width in (("r", units), ("z", units), ("p", units), ("o", out)):
+            specs["C_" + gate] = ((input_dim, width), recurrent)
+            specs["U_" + gate] = ((units, width), recurrent)
+            specs["W_" + gate] = ((out, width), recurrent)
+            specs["b_" + gate] = ((width,), bias)
+        for name in WEIGHT_NAMES:
+            shape, (initializer, regularizer, constraint) = specs[name]
+            weight = self.add_weight(
+                name=name, shape=shape, initializer=_fresh(initializer),
+                regularizer=regularizer, constraint=constraint,
+            )
+            setattr(self, name, weight)
+        self.built = True
+
+    # -- per sequence -------------------------------------------------------------------
+    def precompute(self, sequence):
+        """Work done once per sequence, before the loop.
+
+        Args:
+            sequence: the encoder sequence ``x``, (B, T, D).
+
+        Returns:
+            ``(initial_state, constants)``: ``[s_0, y_0]`` with
+            ``s_0 = tanh(x_0 . W_s)`` and ``y_0 = 0``, and the tuple the steps read.
+        """
+        s0 = ops.tanh(ops.dot(sequence[:, 0, :], self.W_s))
+        y0 = ops.zeros((ops.shape(sequence)[0], self.output_dim), dtype=s0.dtype)
+        projected = ops.dot(sequence, self.U_a) + self.b_a
+        # Fused kernels: the state feeds [W_a | U_r | U_z | U_o]; [y, c] feeds the
+        # stacked [W_*; C_*] of the four gates.
+        state_kernel = ops.concatenate([self.W_a, self.U_r, self.U_z, self.U_o], axis=1)
+        input_kernel = ops.concatenate(
+            [
+                ops.concatenate([self.W_r, self.W_z, self.W_p, self.W_o], axis=1),
+                ops.concatenate([self.C_r, self.C_z, self.C_p, self.C_o], axis=1),
+            ],
+            axis=0,
+        )
+        input_bias = ops.concatenate([self.b_r, self.b_z, self.b_p, self.b_o], axis=0)
+        constants = (sequence, projected, state_kernel, input_kernel, input_bias)
+        return [s0, y0], constants
+
+    @contextlib.contextmanager
+    def bind(self, constants):
+        """Make ``constants`` (from ``precompute``) visible to the steps of one loop."""
+        token = _STEP_CONSTANTS.set(constants)
+        try:
+            yield
+        finally:
+            _STEP_CONSTANTS.reset(token)
+
+    # -- one step -----------------------------------------------------------------------
+    def call(self, inputs, states, training=None):
+        constants = _STEP_CONSTANTS.get()
+        if constants is None:
+            raise RuntimeError(
+                "AttentionDecoderCell reads its encoder sequence from the AttentionDecoder "
+                "layer that drives it; use AttentionDecoder(...) rather than RNN(AttentionDecoderCell(...))."
+            )
+        sequence, projected, state_kernel, input_kernel, input_bias = constants
+        state, prev_y = states[0], states[1]
+        units = self.units
+
+        from_state = ops.dot(state, state_kernel)                       # (B, 3U + O)
+        energy = ops.tanh(projected + ops.expand_dims(from_state[:, :units], 1))
+        scores = ops.squeeze(ops.dot(energy, ops.expand_dims(self.V_a, -1)), -1)   # (B, T)
+        alpha = _softmax_float32(scores, axis=-1)
+        context = ops.squeeze(ops.batch_matmul(ops.expand_dims(alpha, 1), sequence), 1)  # (B, D)
+
+        gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), input_kernel) + input_bias
+        reset = ops.sigmoid(gates[:, :units] + from_state[:, units:2 * units])
+        update = ops.sigmoid(gates[:, units:2 * units] + from_state[:, 2 * units:3 * units])
+        proposal = ops.tanh(gates[:, 2 * units:3 * units] + ops.dot(reset * state, self.U_p))
+        new_state = (1.0 - update) * state + update * proposal
+        # Legacy quirk kept on purpose: y_t reads the previous state, not new_state.
+        y = _softmax_float32(gates[:, 3 * units:] + from_state[:, 3 * units:], axis=-1)
+
+        output = alpha if self.return_probabilities else y
+        return output, [new_state, y]
+
+    def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
+        """Zeros; the layer replaces ``s_0`` by ``tanh(x_0 . W_s)`` computed from the input."""
+        if batch_size is None and inputs is not None:
+            batch_size = ops.shape(inputs)[0]
+        dtype = dtype or self.compute_dtype
+        return [ops.zeros((batch_size, size), dtype=dtype) for size in self.state_size]
+
+    def get_config(self):
+        config = {
+            "units": self.units,
+            "output_dim": self.output_dim,
+            "return_probabilities": self.return_probabilities,
+            "kernel_initializer": keras.initializers.serialize(self.kernel_initializer),
+            "recurrent_initializer": keras.initializers.serialize(self.recurrent_initializer),
+            "bias_initializer": keras.initializers.serialize(self.bias_initializer),
+            "kernel_regularizer": keras.regularizers.serialize(self.kernel_regularizer),
+            "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
+            "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
+            "bias_constraint": keras.constraints.serialize(self.bias_constraint),
+        }
+        return {**super().get_config(), **config}
+
+
+def _fresh(initializer):
+    """A new instance per weight: an unseeded tf.keras initializer instance repeats its values."""
+    return initializer.__class__.from_config(initializer.get_config())
+
+
+def _softmax_float32(logits, axis=-1):
+    """Softmax computed in float32 whatever the compute dtype (mixed precision safe)."""
+    dtype = ops.dtype_of(logits)
+    if dtype == "float32":
+        return ops.softmax(logits, axis=axis)
+    return ops.cast(ops.softmax(ops.cast(logits, "float32"), axis=axis), dtype)
