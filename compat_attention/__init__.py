@@ -8,6 +8,9 @@ of the legacy layer on its frozen weights.
 from ._compat import describe as keras_description
 from ._compat import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
 from .cell import WEIGHT_NAMES, AttentionDecoderCell
+from .errors import LegacyFileError
+from .files import convert_legacy_model, inspect_legacy_file, verify_legacy_model
+from .legacy_h5 import load_legacy_model, load_legacy_weights
 from .layer import AttentionDecoder
 from .tdd import _time_distributed_dense, time_distributed_dense
 
@@ -18,6 +21,12 @@ __all__ = [
     "AttentionDecoderCell",
     "LEGACY_HARD_SIGMOID",
     "WEIGHT_NAMES",
+    "LegacyFileError",
+    "convert_legacy_model",
+    "inspect_legacy_file",
+    "load_legacy_model",
+    "load_legacy_weights",
+    "verify_legacy_model",
     "custom_objects",
     "keras_description",
     "legacy_hard_sigmoid",

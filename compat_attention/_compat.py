@@ -200,3 +200,15 @@ RNN_KWARGS = (
     else ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major",
           "zero_output_for_mask")
 )
+
+
+def _save_suffixes():
+    if KERAS_3:
+        return (".keras",)  # Keras 3 writes legacy .h5 too, but not files tf.keras 2 can read back
+    if FLAVOUR == "tf_keras" or Version(KERAS_VERSION) >= Version("2.13"):
+        return (".keras", ".h5")
+    return (".h5",)  # before 2.13, model.save("x.keras") wrote a SavedModel folder
+
+
+#: File suffixes ``model.save`` writes as a single reloadable file on the running Keras.
+SAVE_SUFFIXES = _save_suffixes()

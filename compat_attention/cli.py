@@ -1,4 +1,4 @@
-"""The ``compat-attention`` command line: a thin shell over the library."""
+"""The ``compat-attention`` command line: a thin shell over ``compat_attention.files``."""
 
 import argparse
 import sys
@@ -11,6 +11,47 @@ def _cmd_info(args):
     return 0
 
 
+def _cmd_inspect(args):
+    from .files import inspect_legacy_file
+
+    report = inspect_legacy_file(args.file)
+    print("%s: Keras %s file (%s backend), %s%s" % (
+        report["path"], report["keras_version"], report["backend"], report["kind"],
+        " " + report["model_class"] if report["model_class"] else ""))
+    print("optimizer state: %s" % ("yes" if report["has_optimizer_weights"] else "no"))
+    print("\n%-28s %-18s %s" % ("layer", "class", "weights"))
+    for layer in report["layers"]:
+        shapes = ", ".join("x".join(str(d) for d in s) or "scalar" for s in layer["weights"]) or "-"
+        print("%-28s %-18s %s" % (layer["name"], layer["class"], shapes))
+    print("\nrewrites for %s:" % report["running"])
+    for item in report["rewrites"] or [{"rewrite": "none needed", "layer": None, "fact": ""}]:
+        where = " (%s)" % item["layer"] if item["layer"] else ""
+        print("  - %s%s: %s" % (item["rewrite"], where, item["fact"]))
+    if report["lambdas"]:
+        print("\nLambda layers %s hold marshaled bytecode; loading runs it. Use --allow-lambda only for "
+              "files you trust, or rebuild them in code and load the weights." % report["lambdas"])
+    return 0
+
+
+def _cmd_convert(args):
+    from .files import convert_legacy_model
+
+    out = convert_legacy_model(args.file, args.out, overwrite=args.overwrite, allow_lambda=args.allow_lambda)
+    print("wrote %s" % out)
+    return 0
+
+
+def _cmd_verify(args):
+    from .files import verify_legacy_model
+
+    result = verify_legacy_model(args.file, args.io, tolerance=args.tolerance, allow_lambda=args.allow_lambda)
+    steps = " ".join("%.2g" % v for v in result["per_step"])
+    print("max abs diff per time step: %s" % steps)
+    print("%s: max abs diff %.3g against %s (tolerance %g): %s" % (
+        args.file, result["max_abs_diff"], args.io, args.tolerance, "OK" if result["ok"] else "FAILED"))
+    return 0 if result["ok"] else 1
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="compat-attention",
@@ -18,14 +59,40 @@ def build_parser():
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+
     info = sub.add_parser("info", help="print the versions of compat_attention and of the Keras it runs on")
     info.set_defaults(func=_cmd_info)
+
+    inspect = sub.add_parser("inspect", help="describe a legacy .h5: versions, layers, rewrites (runs nothing)")
+    inspect.add_argument("file")
+    inspect.set_defaults(func=_cmd_inspect)
+
+    convert = sub.add_parser("convert", help="load a legacy .h5 and save it for the running Keras (atomic)")
+    convert.add_argument("file")
+    convert.add_argument("out", help="output path; .keras (Keras 3) or .h5/.keras (tf.keras)")
+    convert.add_argument("--overwrite", action="store_true", help="replace OUT if it exists")
+    convert.add_argument("--allow-lambda", action="store_true", help="run Lambda bytecode from a trusted file")
+    convert.set_defaults(func=_cmd_convert)
+
+    verify = sub.add_parser("verify", help="predict the stored x of an .npz and compare with its y")
+    verify.add_argument("file")
+    verify.add_argument("--io", required=True, help=".npz with arrays x and y")
+    verify.add_argument("--tolerance", type=float, default=1e-5, help="largest accepted max abs diff (1e-5)")
+    verify.add_argument("--allow-lambda", action="store_true", help="run Lambda bytecode from a trusted file")
+    verify.set_defaults(func=_cmd_verify)
     return parser
 
 
 def main(argv=None):
+    """Run the CLI; returns the exit code (0 ok, 1 a check failed or a file was refused)."""
+    from .errors import LegacyFileError
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except LegacyFileError as exc:
+        print("compat-attention %s: error: %s" % (args.command, exc), file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -144,6 +144,28 @@ def lstm(x, kernel, recurrent_kernel, bias, mask=None, go_backwards=False,
     return np.stack(outputs, axis=1)
 
 
+def gru(weights, x, recurrent_activation=hard_sigmoid_legacy):
+    """Keras 2.0.8 GRU (return_sequences=True, no reset_after), gate order z, r, h.
+
+    Args:
+        weights: ``[kernel (D, 3U), recurrent_kernel (U, 3U), bias (3U,)]``.
+        x: (B, T, D).
+    """
+    kernel, recurrent_kernel, bias = (np.asarray(a, np.float64) for a in weights)
+    x = np.asarray(x, np.float64)
+    units = recurrent_kernel.shape[0]
+    h = np.zeros((x.shape[0], units))
+    outputs = []
+    for t in range(x.shape[1]):
+        from_x = x[:, t] @ kernel + bias
+        z = recurrent_activation(from_x[:, :units] + h @ recurrent_kernel[:, :units])
+        r = recurrent_activation(from_x[:, units:2 * units] + h @ recurrent_kernel[:, units:2 * units])
+        candidate = np.tanh(from_x[:, 2 * units:] + (r * h) @ recurrent_kernel[:, 2 * units:])
+        h = z * h + (1.0 - z) * candidate
+        outputs.append(h)
+    return np.stack(outputs, axis=1)
+
+
 def bidirectional_lstm(x, weights, mask=None):
     """Keras 2.0.8 ``Bidirectional(LSTM(return_sequences=True), merge_mode='concat')``."""
     forward = lstm(x, *weights[:3], mask=mask)

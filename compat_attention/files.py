@@ -1,0 +1,113 @@
+"""What the CLI does with legacy files: inspect, convert, verify. Library functions, no printing."""
+
+import os
+import tempfile
+
+import numpy as np
+
+from . import errors, rewrites
+from ._compat import SAVE_SUFFIXES, describe
+from .legacy_h5 import lambda_layers, load_legacy_model, plan, read_legacy_file
+
+
+def inspect_legacy_file(path):
+    """Describe a legacy ``.h5`` without building or running anything from it.
+
+    Returns:
+        A dict: ``keras_version``, ``backend``, ``kind`` (model or weights),
+        ``model_class``, ``layers`` (name, class, weight shapes), ``rewrites``
+        (name, layer, legacy fact), ``lambdas``, ``has_optimizer_weights``, ``running``.
+    """
+    legacy = read_legacy_file(path)
+    layer_classes = {}
+    model_class, planned, lambdas = None, [], []
+    if not legacy.is_weights_only:
+        model_class = legacy.model_config["class_name"]
+        config, planned = plan(legacy)
+        layer_classes = {l.get("name") or l["config"].get("name"): l["class_name"] for l in config["config"]["layers"]}
+        lambdas = lambda_layers(legacy.model_config)
+    layers = [
+        {"name": name, "class": layer_classes.get(name, "?"), "weights": [tuple(a.shape) for _, a in arrays]}
+        for name, arrays in legacy.weights.items()
+    ]
+    return {
+        "path": legacy.path,
+        "keras_version": legacy.keras_version,
+        "backend": legacy.backend,
+        "kind": "weights" if legacy.is_weights_only else "model",
+        "model_class": model_class,
+        "layers": layers,
+        "rewrites": [{"rewrite": name, "layer": layer, "fact": rewrites.describe(name)} for name, layer in planned],
+        "lambdas": lambdas,
+        "has_optimizer_weights": legacy.has_optimizer_weights,
+        "running": describe(),
+    }
+
+
+def convert_legacy_model(path, out, overwrite=False, allow_lambda=False):
+    """Load a legacy ``.h5`` and save it in a modern format, atomically.
+
+    Args:
+        path: the legacy ``.h5``.
+        out: the output path; its suffix picks the format (see ``SAVE_SUFFIXES``).
+        overwrite: replace an existing ``out``.
+        allow_lambda: see ``load_legacy_model``.
+
+    Returns:
+        ``out``. Nothing is written unless the whole conversion succeeded, and an
+        existing ``out`` is only replaced, in one step, at the very end.
+    """
+    out = os.fspath(out)
+    suffix = os.path.splitext(out)[1].lower()
+    if suffix not in SAVE_SUFFIXES:
+        raise errors.LegacyFileError(
+            out, "cannot be written as %r on %s" % (suffix or "no suffix", describe()),
+            "use one of %s" % ", ".join(SAVE_SUFFIXES))
+    if os.path.isdir(out):
+        raise errors.OutputExistsError(out, "is a directory", "choose a file path")
+    if os.path.exists(out) and not overwrite:
+        raise errors.OutputExistsError(out, "already exists", "choose another path or pass overwrite=True (CLI: --overwrite)")
+    if os.path.abspath(out) == os.path.abspath(os.fspath(path)):
+        raise errors.OutputExistsError(out, "is the input file", "write the conversion to another path")
+    model = load_legacy_model(path, allow_lambda=allow_lambda)
+    folder = os.path.dirname(os.path.abspath(out))
+    handle, tmp = tempfile.mkstemp(prefix=".%s.tmp-" % os.path.basename(out), suffix=suffix, dir=folder)
+    os.close(handle)
+    os.unlink(tmp)  # Keras wants to create the file itself
+    try:
+        model.save(tmp)
+        os.replace(tmp, out)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return out
+
+
+def verify_legacy_model(path, io_path, tolerance=1e-5, allow_lambda=False):
+    """Predict the stored ``x`` of an ``.npz`` and compare with its stored ``y``.
+
+    Returns:
+        A dict with ``max_abs_diff``, ``per_step`` (max abs diff per time step),
+        ``tolerance`` and ``ok``. The legacy ``(B, T, T, 1)`` probability layout is
+        squeezed to ours before comparing.
+    """
+    try:
+        with np.load(os.fspath(io_path)) as data:
+            x, y = data["x"], data["y"]
+    except (OSError, ValueError, KeyError) as exc:
+        raise errors.LegacyFileError(
+            io_path, "is not an .npz with arrays 'x' and 'y' (%s)" % (str(exc).splitlines() or ["?"])[0],
+            "pass the stored inputs and outputs as numpy.savez(path, x=..., y=...)")
+    model = load_legacy_model(path, allow_lambda=allow_lambda)
+    got = np.asarray(model.predict(x, verbose=0), np.float64)
+    if y.ndim == got.ndim + 1 and y.shape[-1] == 1:
+        y = y[..., 0]
+    if got.shape != y.shape:
+        raise errors.VerificationError(
+            path, "predicts shape %s but %s stores y of shape %s" % (got.shape, io_path, y.shape),
+            "pass the .npz that belongs to this model")
+    diff = np.abs(got - y)
+    per_step = diff.reshape(diff.shape[0], diff.shape[1], -1).max(axis=(0, 2)) if diff.ndim >= 2 else diff.max(0)
+    max_diff = float(diff.max())
+    return {"max_abs_diff": max_diff, "per_step": [float(v) for v in np.atleast_1d(per_step)],
+            "tolerance": tolerance, "ok": bool(max_diff <= tolerance)}
