@@ -20,6 +20,7 @@ asks for a version itself. The differences hidden here:
 import os
 import types
 
+import numpy as np
 from packaging.version import Version
 
 PACKAGE = "compat_attention"
@@ -96,6 +97,9 @@ def _keras3_ops():
         tanh=k.tanh,
         where=k.where,
         convert_to_tensor=k.convert_to_tensor,
+        # A NumPy array from any backend's tensor (np.asarray fails on a torch tensor
+        # that requires grad, which every eager layer call on the torch backend returns).
+        convert_to_numpy=k.convert_to_numpy,
         dtype_of=lambda x: keras.backend.standardize_dtype(x.dtype),
     )
 
@@ -125,6 +129,7 @@ def _tf_ops():
         tanh=tf.tanh,
         where=tf.where,
         convert_to_tensor=tf.convert_to_tensor,
+        convert_to_numpy=lambda x: x.numpy() if hasattr(x, "numpy") else np.asarray(x),
         dtype_of=lambda x: tf.as_dtype(x.dtype).name,
     )
 

@@ -69,7 +69,7 @@ def test_activation_is_stored_but_unused_like_the_legacy_layer():
     relu_layer.build((None, 4, 6))
     relu_layer.set_weights(tanh_layer.get_weights())
     assert relu_layer.get_config()["activation"] == "relu"
-    np.testing.assert_array_equal(np.asarray(tanh_layer(x)), np.asarray(relu_layer(x)))
+    np.testing.assert_array_equal(ops.convert_to_numpy(tanh_layer(x)), ops.convert_to_numpy(relu_layer(x)))
 
 
 def test_kernel_regularizer_covers_the_recurrent_matrices_too():
@@ -79,7 +79,7 @@ def test_kernel_regularizer_covers_the_recurrent_matrices_too():
     assert len(kernel_only.losses) == 16
     # Biases start at zero, so the l2 penalty (factor 0.01) of every weight is the kernels' one.
     expected = 0.01 * sum(float(np.sum(np.square(w))) for w in kernel_only.get_weights())
-    assert float(sum(np.asarray(v) for v in kernel_only.losses)) == pytest.approx(expected, rel=1e-4)
+    assert float(sum(ops.convert_to_numpy(v) for v in kernel_only.losses)) == pytest.approx(expected, rel=1e-4)
     bias_only = AttentionDecoder(5, 3, bias_regularizer="l1")
     bias_only.build((None, 4, 6))
     assert len(bias_only.losses) == 5
@@ -93,7 +93,7 @@ def test_config_round_trip_gives_the_same_layer():
     clone.build((None, 4, 6))
     clone.set_weights(layer.get_weights())
     assert clone.get_config() == config
-    np.testing.assert_allclose(np.asarray(clone(x)), np.asarray(layer(x)), atol=1e-6)
+    np.testing.assert_allclose(ops.convert_to_numpy(clone(x)), ops.convert_to_numpy(layer(x)), atol=1e-6)
 
 
 def test_from_config_accepts_a_keras_2_0_8_config():
@@ -117,7 +117,7 @@ def test_cell_alone_in_a_plain_rnn_explains_what_to_use():
 
 def test_probabilities_are_distributions_over_encoder_steps():
     layer, x = _random_layer_and_input(return_probabilities=True)
-    probs = np.asarray(layer(x))
+    probs = ops.convert_to_numpy(layer(x))
     assert probs.shape == (2, 4, 4)
     np.testing.assert_allclose(probs.sum(-1), 1.0, atol=1e-6)
     assert (probs >= 0).all()
@@ -126,8 +126,8 @@ def test_probabilities_are_distributions_over_encoder_steps():
 def test_mask_is_ignored_by_the_decoder_and_passed_to_the_output():
     layer, x = _random_layer_and_input()
     mask = np.array([[True, True, False, False], [True, True, True, True]])
-    with_mask = np.asarray(layer(x, mask=mask))
-    np.testing.assert_array_equal(with_mask, np.asarray(layer(x)))
+    with_mask = ops.convert_to_numpy(layer(x, mask=mask))
+    np.testing.assert_array_equal(with_mask, ops.convert_to_numpy(layer(x)))
     np.testing.assert_array_equal(np.asarray(layer.compute_mask(x, mask)), mask)
 
 
