@@ -74,8 +74,16 @@ def describe():
 
 
 def _softmax(k, x, axis):
-    e = k.exp(x - k.max(x, axis=axis, keepdims=True))
-    return e / k.sum(e, axis=axis, keepdims=True)
+    if x.shape[axis] == 1:  # keras.ops.softmax warns on a size-1 axis (T=1 or output_dim=1)
+        return k.ones_like(x)
+    return k.softmax(x, axis=axis)
+
+
+def _cumsum(sizes):
+    total = 0
+    for size in sizes:
+        total += size
+        yield total
 
 
 def _keras3_ops():
@@ -91,8 +99,10 @@ def _keras3_ops():
         zeros=k.zeros,
         shape=k.shape,
         sigmoid=k.sigmoid,
-        # Written out: keras.ops.softmax warns on a size-1 axis, which T=1 or output_dim=1 are.
         softmax=lambda x, axis=-1: _softmax(k, x, axis),
+        einsum=k.einsum,
+        # Split the last axis into pieces of the given sizes (one op; its gradient is one concat).
+        split=lambda x, sizes: k.split(x, list(_cumsum(sizes[:-1])), axis=-1),
         squeeze=k.squeeze,
         tanh=k.tanh,
         where=k.where,
@@ -108,10 +118,8 @@ def _tf_ops():
     tf = _tf
 
     def dot(x, w):
-        # A rank-2 ``w`` on any rank of ``x``: one matrix product over the last axis.
-        if x.shape.rank == 2:
-            return tf.matmul(x, w)
-        return tf.tensordot(x, w, axes=1)
+        # A rank-2 ``w`` on any rank of ``x``: one (broadcasting) matrix product.
+        return tf.matmul(x, w)
 
     return types.SimpleNamespace(
         cast=tf.cast,
@@ -125,6 +133,8 @@ def _tf_ops():
         shape=tf.shape,
         sigmoid=tf.sigmoid,
         softmax=lambda x, axis=-1: tf.nn.softmax(x, axis=axis),
+        einsum=tf.einsum,
+        split=lambda x, sizes: tf.split(x, list(sizes), axis=-1),
         squeeze=tf.squeeze,
         tanh=tf.tanh,
         where=tf.where,

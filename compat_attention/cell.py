@@ -134,9 +134,12 @@ class AttentionDecoderCell(keras.layers.Layer):
         s0 = ops.tanh(ops.dot(sequence[:, 0, :], self.W_s))
         y0 = ops.zeros((ops.shape(sequence)[0], self.output_dim), dtype=s0.dtype)
         projected = ops.dot(sequence, self.U_a) + self.b_a
-        # Fused kernels: the state feeds [W_a | U_r | U_z | U_o]; [y, c] feeds the
-        # stacked [W_*; C_*] of the four gates.
-        state_kernel = ops.concatenate([self.W_a, self.U_r, self.U_z, self.U_o], axis=1)
+        # Fused kernels. The state feeds [W_a | U_r | U_z | 0 | U_o]: past its first U
+        # columns it lines up with the gate pre-activations [r | z | p | o] that the stacked
+        # [W_*; C_*] make from [y, c], so one add joins them (the proposal takes its state
+        # term from r * s later, hence the zero block).
+        zeros = ops.zeros((self.units, self.units), dtype=self.W_a.dtype)
+        state_kernel = ops.concatenate([self.W_a, self.U_r, self.U_z, zeros, self.U_o], axis=1)
         input_kernel = ops.concatenate(
             [
                 ops.concatenate([self.W_r, self.W_z, self.W_p, self.W_o], axis=1),
@@ -145,7 +148,10 @@ class AttentionDecoderCell(keras.layers.Layer):
             axis=0,
         )
         input_bias = ops.concatenate([self.b_r, self.b_z, self.b_p, self.b_o], axis=0)
-        constants = (sequence, projected, state_kernel, input_kernel, input_bias)
+        score_vector = ops.expand_dims(self.V_a, -1)                      # (U, 1)
+        # Every weight the loop needs is read here, once: no variable reads inside the loop.
+        constants = (sequence, projected, score_vector, state_kernel, input_kernel, input_bias,
+                     ops.convert_to_tensor(self.U_p))
         return [s0, y0], constants
 
     @contextlib.contextmanager
@@ -165,23 +171,23 @@ class AttentionDecoderCell(keras.layers.Layer):
                 "AttentionDecoderCell reads its encoder sequence from the AttentionDecoder "
                 "layer that drives it; use AttentionDecoder(...) rather than RNN(AttentionDecoderCell(...))."
             )
-        sequence, projected, state_kernel, input_kernel, input_bias = constants
+        sequence, projected, score_vector, state_kernel, input_kernel, input_bias, proposal_kernel = constants
         state, prev_y = states[0], states[1]
         units = self.units
 
-        from_state = ops.dot(state, state_kernel)                       # (B, 3U + O)
-        energy = ops.tanh(projected + ops.expand_dims(from_state[:, :units], 1))
-        scores = ops.squeeze(ops.dot(energy, ops.expand_dims(self.V_a, -1)), -1)   # (B, T)
-        alpha = _softmax_float32(scores, axis=-1)
-        context = ops.squeeze(ops.batch_matmul(ops.expand_dims(alpha, 1), sequence), 1)  # (B, D)
+        to_attention, to_gates = ops.split(ops.dot(state, state_kernel), (units, 3 * units + self.output_dim))
+        energy = ops.tanh(projected + ops.expand_dims(to_attention, 1))    # (B, T, U)
+        alpha = _softmax_float32(ops.squeeze(ops.dot(energy, score_vector), -1))   # (B, T)
+        context = ops.einsum("bt,btd->bd", alpha, sequence)               # (B, D)
 
-        gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), input_kernel) + input_bias
-        reset = ops.sigmoid(gates[:, :units] + from_state[:, units:2 * units])
-        update = ops.sigmoid(gates[:, units:2 * units] + from_state[:, 2 * units:3 * units])
-        proposal = ops.tanh(gates[:, 2 * units:3 * units] + ops.dot(reset * state, self.U_p))
+        gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), input_kernel)
+        gates = gates + (to_gates + input_bias)
+        reset, update, proposal, logits = ops.split(gates, (units, units, units, self.output_dim))
+        reset, update = ops.sigmoid(reset), ops.sigmoid(update)
+        proposal = ops.tanh(proposal + ops.dot(reset * state, proposal_kernel))
         new_state = (1.0 - update) * state + update * proposal
         # Legacy quirk kept on purpose: y_t reads the previous state, not new_state.
-        y = _softmax_float32(gates[:, 3 * units:] + from_state[:, 3 * units:], axis=-1)
+        y = _softmax_float32(logits)
 
         output = alpha if self.return_probabilities else y
         return output, [new_state, y]
@@ -214,9 +220,9 @@ def _fresh(initializer):
     return initializer.__class__.from_config(initializer.get_config())
 
 
-def _softmax_float32(logits, axis=-1):
-    """Softmax computed in float32 whatever the compute dtype (mixed precision safe)."""
+def _softmax_float32(logits):
+    """Softmax over the last axis, computed in float32 whatever the compute dtype."""
     dtype = ops.dtype_of(logits)
     if dtype == "float32":
-        return ops.softmax(logits, axis=axis)
-    return ops.cast(ops.softmax(ops.cast(logits, "float32"), axis=axis), dtype)
+        return ops.softmax(logits)
+    return ops.cast(ops.softmax(ops.cast(logits, "float32")), dtype)

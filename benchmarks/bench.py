@@ -1,0 +1,210 @@
+"""Throughput and memory of AttentionDecoder on the running Keras; prints a table, writes JSON.
+
+    python benchmarks/bench.py                 # everything, a few minutes on 2 cores
+    python benchmarks/bench.py --quick         # fewer repetitions and lengths
+    python benchmarks/bench.py --json out.json
+
+Measures, in one process on one Keras:
+
+1. the tutorial model (LSTM(150) + AttentionDecoder(150, 50), T=5) against the tutorial's
+   no-attention baseline (LSTM(150), RepeatVector, LSTM(150), TimeDistributed(Dense)):
+   batched training samples/s (batch 64) and predict samples/s (batch 256), each the
+   median of several repetitions, and the ratio attention / baseline;
+2. scaling: AttentionDecoder(128, 32) on (T, 128) inputs, predict and train samples/s
+   for T in 10, 25, 50, 100, 200, and the throughput factor from T=10 to T=100;
+3. peak resident memory of a training step at T=100 (in a child process);
+4. each of the above again with XLA (``jit_compile=True``) where the backend has it.
+
+Legacy reference on this 2-core machine (Keras 2.0.8 + TF 1.3): AttentionDecoder(128, 32)
+predicts ~5000 samples/s at T=10 and ~84/s at T=100 (a 60x drop); the tutorial model trains
+at ~1760 samples/s.
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import numpy as np  # noqa: E402
+
+from compat_attention import AttentionDecoder, keras_description  # noqa: E402
+from compat_attention._compat import BACKEND, keras  # noqa: E402
+
+LEGACY = {"predict_T10": 5000.0, "predict_T100": 84.0, "train_tutorial": 1760.0}
+
+
+def tutorial_attention():
+    return keras.Sequential([
+        keras.layers.Input((5, 50)),
+        keras.layers.LSTM(150, return_sequences=True),
+        AttentionDecoder(150, 50),
+    ])
+
+
+def tutorial_baseline():
+    return keras.Sequential([
+        keras.layers.Input((5, 50)),
+        keras.layers.LSTM(150),
+        keras.layers.RepeatVector(5),
+        keras.layers.LSTM(150, return_sequences=True),
+        keras.layers.TimeDistributed(keras.layers.Dense(50, activation="softmax")),
+    ])
+
+
+def decoder_only(steps):
+    return keras.Sequential([keras.layers.Input((steps, 128)), AttentionDecoder(128, 32)])
+
+
+def _compile(model, xla):
+    kwargs = {"jit_compile": True} if xla else {}
+    if not xla and BACKEND != "jax":
+        kwargs = {"jit_compile": False}
+    model.compile(loss="categorical_crossentropy", optimizer="adam", **kwargs)
+    return model
+
+
+def _one_hot(n, steps, width, seed):
+    rng = np.random.RandomState(seed)
+    return np.eye(width, dtype="float32")[rng.randint(0, width, size=(n, steps))]
+
+
+def _timed(fn, n):
+    start = time.perf_counter()
+    fn()
+    return n / (time.perf_counter() - start)
+
+
+class _EpochTimer(keras.callbacks.Callback):
+    """Wall time of each epoch, measured inside one ``fit`` call.
+
+    Timing whole ``fit`` calls would add a per-call set-up and tear-down cost (about 1 s,
+    now and then, on this machine) that has nothing to do with the model.
+    """
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
+def train_rates(model, x, y, batch, epochs):
+    """Samples/s of each of ``epochs`` training epochs, after one warm-up epoch."""
+    timer = _EpochTimer()
+    timer.seconds = []
+    model.fit(x, y, batch_size=batch, epochs=epochs + 1, verbose=0, callbacks=[timer])
+    return [len(x) / s for s in timer.seconds[1:]]
+
+
+def train_rate(model, x, y, batch, repeats):
+    return statistics.median(train_rates(model, x, y, batch, repeats))
+
+
+def predict_rate(model, x, batch, repeats):
+    model.predict(x, batch_size=batch, verbose=0)
+    return statistics.median(
+        _timed(lambda: model.predict(x, batch_size=batch, verbose=0), len(x)) for _ in range(repeats))
+
+
+def tutorial_rows(repeats, xla, rounds=3):
+    """Attention vs baseline, timed in alternating rounds (A, B, A, B, ...) so that drifts
+    in the machine's speed hit both; each figure is a median over all epochs / calls, the
+    ratio the median of the per-round ratios."""
+    x = _one_hot(8192, 5, 50, 0)
+    y = _one_hot(8192, 5, 50, 1)
+    models = {"attention": _compile(tutorial_attention(), xla), "baseline": _compile(tutorial_baseline(), xla)}
+    measures = {
+        "train": lambda m: train_rates(m, x, y, 64, repeats),
+        "predict": lambda m: [predict_rate(m, x, 256, repeats)],
+    }
+    rows = {name: {} for name in models}
+    rows["ratio"] = {}
+    for job, measure in measures.items():
+        per_round = [{name: statistics.median(measure(model)) for name, model in models.items()}
+                     for _ in range(rounds)]
+        for name in models:
+            rows[name][job] = statistics.median(r[name] for r in per_round)
+        rows["ratio"][job] = statistics.median(r["attention"] / r["baseline"] for r in per_round)
+    return rows
+
+
+def scaling_rows(lengths, repeats, xla):
+    rows = {}
+    for steps in lengths:
+        n = max(256, 8192 // steps)
+        x = np.random.RandomState(steps).normal(size=(n, steps, 128)).astype("float32")
+        y = _one_hot(n, steps, 32, steps)
+        model = _compile(decoder_only(steps), xla)
+        rows[steps] = {"predict": predict_rate(model, x, 256, repeats), "train": train_rate(model, x, y, 64, repeats)}
+    return rows
+
+
+def peak_memory_mb(steps, xla):
+    """Peak RSS of a child that trains one epoch at T=steps, minus one that only builds."""
+    code = (
+        "import os,sys,resource;os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL','2');"
+        "sys.path.insert(0,%r);import numpy as np;import bench as b;"
+        "m=b._compile(b.decoder_only(%d),%r);x=np.zeros((256,%d,128),'float32');y=b._one_hot(256,%d,32,0);"
+        "m.predict(x[:2],verbose=0);base=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
+        "m.fit(x,y,batch_size=64,epochs=1,verbose=0) if %r else None;"
+        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss-base)/1024.0)"
+    )
+    here = os.path.dirname(os.path.abspath(__file__))
+    run = subprocess.run([sys.executable, "-c", code % (here, steps, xla, steps, steps, True)],
+                         capture_output=True, text=True, check=True)
+    return float(run.stdout.strip().splitlines()[-1])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 repetitions, T in 10, 50, 100")
+    parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--no-xla", action="store_true", help="skip the jit_compile runs")
+    parser.add_argument("--json", default=None, help="write the results here")
+    args = parser.parse_args(argv)
+    repeats = args.repeats or (3 if args.quick else 5)
+    lengths = (10, 50, 100) if args.quick else (10, 25, 50, 100, 200)
+    modes = [False] if (args.no_xla or BACKEND == "torch") else [False, True]
+
+    result = {"keras": keras_description(), "machine": "%s, %d cores" % (platform.processor() or platform.machine(),
+                                                                           os.cpu_count()),
+              "python": platform.python_version(), "repeats": repeats, "legacy_reference": LEGACY, "runs": {}}
+    print("compat_attention benchmark on %s (%s)" % (result["keras"], result["machine"]))
+    for xla in modes:
+        label = "xla" if xla else ("jit" if BACKEND == "jax" else "graph")
+        tut = tutorial_rows(repeats, xla)
+        scale = scaling_rows(lengths, repeats, xla)
+        mem = peak_memory_mb(100, xla)
+        result["runs"][label] = {"tutorial": tut, "scaling": {str(k): v for k, v in scale.items()},
+                                 "peak_train_memory_mb_T100": mem}
+        print("\n[%s] tutorial model, T=5 (samples/s, median of %d)" % (label, repeats))
+        print("%-22s %12s %12s" % ("", "train b=64", "predict b=256"))
+        for name in ("attention", "baseline"):
+            print("%-22s %12.0f %12.0f" % (name, tut[name]["train"], tut[name]["predict"]))
+        print("%-22s %12.2f %12.2f" % ("ratio att/baseline", tut["ratio"]["train"], tut["ratio"]["predict"]))
+        print("\n[%s] AttentionDecoder(128, 32), input (T, 128) (samples/s)" % label)
+        print("%-6s %12s %12s" % ("T", "predict", "train"))
+        for steps, row in scale.items():
+            print("%-6d %12.0f %12.0f" % (steps, row["predict"], row["train"]))
+        if 10 in scale and 100 in scale:
+            factor = scale[10]["predict"] / scale[100]["predict"]
+            result["runs"][label]["predict_drop_T10_to_T100"] = factor
+            print("predict throughput T=10 -> T=100 falls %.1fx (legacy: %.0fx)"
+                  % (factor, LEGACY["predict_T10"] / LEGACY["predict_T100"]))
+        print("peak memory of training at T=100: %.0f MB above the built model" % mem)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=2)
+        print("\nwrote %s" % args.json)
+    return result
+
+
+if __name__ == "__main__":
+    main()
