@@ -146,26 +146,39 @@ def scaling_rows(lengths, repeats, xla):
     return rows
 
 
+_MEMORY_CHILD = """
+import os, resource, sys
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+sys.path.insert(0, {here!r})
+import numpy as np
+import bench
+model = bench._compile(bench.decoder_only({steps}), {xla!r})
+x = np.zeros((256, {steps}, 128), "float32")
+y = bench._one_hot(256, {steps}, 32, 0)
+model.predict(x, batch_size=64, verbose=0)
+if {train!r}:
+    model.fit(x, y, batch_size=64, epochs=1, verbose=0)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0)
+"""
+
+
 def peak_memory_mb(steps, xla):
-    """Peak RSS of a child that trains one epoch at T=steps, minus one that only builds."""
-    code = (
-        "import os,sys,resource;os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL','2');"
-        "sys.path.insert(0,%r);import numpy as np;import bench as b;"
-        "m=b._compile(b.decoder_only(%d),%r);x=np.zeros((256,%d,128),'float32');y=b._one_hot(256,%d,32,0);"
-        "m.predict(x[:2],verbose=0);base=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss;"
-        "m.fit(x,y,batch_size=64,epochs=1,verbose=0) if %r else None;"
-        "print((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss-base)/1024.0)"
-    )
+    """Extra peak RSS of training one epoch at T=steps, batch 64: the peak of a child that
+    builds, predicts and trains, minus that of a child that only builds and predicts."""
     here = os.path.dirname(os.path.abspath(__file__))
-    run = subprocess.run([sys.executable, "-c", code % (here, steps, xla, steps, steps, True)],
-                         capture_output=True, text=True, check=True)
-    return float(run.stdout.strip().splitlines()[-1])
+    peaks = []
+    for train in (False, True):
+        code = _MEMORY_CHILD.format(here=here, steps=steps, xla=xla, train=train)
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        peaks.append(float(run.stdout.strip().splitlines()[-1]))
+    return peaks[1] - peaks[0]
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 repetitions, T in 10, 50, 100")
     parser.add_argument("--repeats", type=int, default=None)
+    parser.add_argument("--rounds", type=int, default=5, help="alternating attention/baseline rounds (5)")
     parser.add_argument("--no-xla", action="store_true", help="skip the jit_compile runs")
     parser.add_argument("--json", default=None, help="write the results here")
     args = parser.parse_args(argv)
@@ -176,10 +189,10 @@ def main(argv=None):
     result = {"keras": keras_description(), "machine": "%s, %d cores" % (platform.processor() or platform.machine(),
                                                                            os.cpu_count()),
               "python": platform.python_version(), "repeats": repeats, "legacy_reference": LEGACY, "runs": {}}
-    print("compat_attention benchmark on %s (%s)" % (result["keras"], result["machine"]))
+    print("compat_attention benchmark on %s (%s)" % (result["keras"], result["machine"]), flush=True)
     for xla in modes:
         label = "xla" if xla else ("jit" if BACKEND == "jax" else "graph")
-        tut = tutorial_rows(repeats, xla)
+        tut = tutorial_rows(repeats, xla, rounds=args.rounds)
         scale = scaling_rows(lengths, repeats, xla)
         mem = peak_memory_mb(100, xla)
         result["runs"][label] = {"tutorial": tut, "scaling": {str(k): v for k, v in scale.items()},

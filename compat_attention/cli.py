@@ -52,6 +52,22 @@ def _cmd_verify(args):
     return 0 if result["ok"] else 1
 
 
+def _cmd_demo(args):
+    import json
+
+    from .demo import plot_losses, run_demo
+
+    result = run_demo(repeats=args.repeats, pairs=args.pairs, seed=args.seed, verbose=0 if args.quiet else 2)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(result, f, indent=1)
+    try:
+        print("loss plot: %s" % plot_losses(result["losses"], args.png))
+    except ImportError as exc:
+        print("no loss plot: %s" % exc)
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="compat-attention",
@@ -59,6 +75,15 @@ def build_parser():
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+
+    demo = sub.add_parser("demo", help="reproduce the tutorial's attention-vs-baseline table on this Keras")
+    demo.add_argument("--repeats", type=int, default=2, help="training repeats per model (tutorial: 10; default 2)")
+    demo.add_argument("--pairs", type=int, default=5000, help="random training pairs per model (tutorial: 5000)")
+    demo.add_argument("--seed", type=int, default=0)
+    demo.add_argument("--png", default="attention_vs_baseline_loss.png", help="where to write the loss plot")
+    demo.add_argument("--json", default=None, help="also write the accuracies and losses here")
+    demo.add_argument("--quiet", action="store_true", help="no Keras progress output")
+    demo.set_defaults(func=_cmd_demo)
 
     info = sub.add_parser("info", help="print the versions of compat_attention and of the Keras it runs on")
     info.set_defaults(func=_cmd_info)
