@@ -148,7 +148,7 @@ class AttentionDecoderCell(keras.layers.Layer):
             axis=0,
         )
         input_bias = ops.concatenate([self.b_r, self.b_z, self.b_p, self.b_o], axis=0)
-        score_vector = ops.expand_dims(self.V_a, -1)                      # (U, 1)
+        score_vector = ops.convert_to_tensor(self.V_a)                     # (U,)
         # Every weight the loop needs is read here, once: no variable reads inside the loop.
         constants = (sequence, projected, score_vector, state_kernel, input_kernel, input_bias,
                      ops.convert_to_tensor(self.U_p))
@@ -177,7 +177,7 @@ class AttentionDecoderCell(keras.layers.Layer):
 
         to_attention, to_gates = ops.split(ops.dot(state, state_kernel), (units, 3 * units + self.output_dim))
         energy = ops.tanh(projected + ops.expand_dims(to_attention, 1))    # (B, T, U)
-        alpha = _softmax_float32(ops.squeeze(ops.dot(energy, score_vector), -1))   # (B, T)
+        alpha = _softmax_float32(ops.sum(energy * score_vector, axis=-1))        # (B, T)
         context = ops.einsum("bt,btd->bd", alpha, sequence)               # (B, D)
 
         gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), input_kernel)
