@@ -51,3 +51,9 @@ class OutputExistsError(LegacyFileError):
 
 class VerificationError(LegacyFileError):
     """A model's predictions differ from the stored outputs by more than the tolerance."""
+
+
+def first_line(exc):
+    """The first line of an exception's message (or its type name), for one-line errors."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

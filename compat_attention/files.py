@@ -96,7 +96,7 @@ def verify_legacy_model(path, io_path, tolerance=1e-5, allow_lambda=False):
             x, y = data["x"], data["y"]
     except (OSError, ValueError, KeyError) as exc:
         raise errors.LegacyFileError(
-            io_path, "is not an .npz with arrays 'x' and 'y' (%s)" % (str(exc).splitlines() or ["?"])[0],
+            io_path, "is not an .npz with arrays 'x' and 'y' (%s)" % errors.first_line(exc),
             "pass the stored inputs and outputs as numpy.savez(path, x=..., y=...)")
     model = load_legacy_model(path, allow_lambda=allow_lambda)
     got = np.asarray(model.predict(x, verbose=0), np.float64)

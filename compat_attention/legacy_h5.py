@@ -88,17 +88,17 @@ def read_legacy_file(path):
         handle = h5py.File(path, "r")
     except OSError as exc:
         raise errors.NotHDF5Error(
-            path, "is not a readable HDF5 file, probably truncated or corrupted (%s)" % _first_line(exc),
+            path, "is not a readable HDF5 file, probably truncated or corrupted (%s)" % errors.first_line(exc),
             "use a complete copy of the file",
         )
     try:
         with handle:
             return _read_open_file(path, handle)
+    except errors.LegacyFileError:
+        raise
     except (KeyError, OSError, ValueError, TypeError) as exc:
-        if isinstance(exc, errors.LegacyFileError):
-            raise
         raise errors.NotHDF5Error(
-            path, "could not be read as a Keras file (%s)" % _first_line(exc), "use a complete copy of the file",
+            path, "could not be read as a Keras file (%s)" % errors.first_line(exc), "use a complete copy of the file",
         )
 
 
@@ -136,10 +136,6 @@ def _read_open_file(path, handle):
         model_config=model_config, training_config=training_config, weights=weights,
         has_optimizer_weights="optimizer_weights" in handle,
     )
-
-
-def _first_line(exc):
-    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 # -- rebuilding the model -----------------------------------------------------------------
@@ -211,7 +207,7 @@ class _LayerFactory(object):
             return keras.layers.Lambda.from_config(config, custom_objects=self.custom_objects)
         except Exception as exc:  # bytecode from another Python version cannot be unmarshaled
             raise errors.UnsafeLambdaError(
-                self.path, "Lambda layer %r could not be rebuilt (%s)" % (config.get("name"), _first_line(exc)),
+                self.path, "Lambda layer %r could not be rebuilt (%s)" % (config.get("name"), errors.first_line(exc)),
                 "rebuild the model in code and use load_legacy_weights()",
             )
 

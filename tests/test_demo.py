@@ -1,6 +1,5 @@
 """The tutorial demo: its data follow the tutorial, and a reduced run learns."""
 
-import os
 
 import numpy as np
 import pytest
