@@ -14,7 +14,8 @@ asks for a version itself. The differences hidden here:
 * the tensor ops (``keras.ops`` on Keras 3, TensorFlow ops on Keras 2);
 * random dropout masks (``keras.random`` vs ``tf.nn``);
 * the RNN base-class keyword arguments each flavour accepts;
-* Keras 2.0.8's ``hard_sigmoid`` (slope 0.2), which Keras 3 redefined (slope 1/6).
+* Keras 2.0.8's ``hard_sigmoid`` (slope 0.2), which Keras 3 redefined (slope 1/6);
+* the name scope a sub-layer built inside its parent's ``build`` gets (``build_sublayer``).
 """
 
 import os
@@ -94,6 +95,7 @@ def _keras3_ops():
         dot=lambda x, w: k.matmul(x, w),
         expand_dims=k.expand_dims,
         zeros=k.zeros,
+        zeros_like=k.zeros_like,
         shape=k.shape,
         sigmoid=k.sigmoid,
         softmax=lambda x, axis=-1: _softmax(k, x, axis),
@@ -123,6 +125,7 @@ def _tf_ops():
         dot=dot,
         expand_dims=tf.expand_dims,
         zeros=tf.zeros,
+        zeros_like=tf.zeros_like,
         shape=tf.shape,
         sigmoid=tf.sigmoid,
         softmax=lambda x, axis=-1: tf.nn.softmax(x, axis=axis),
@@ -169,6 +172,20 @@ def in_train_phase(train_fn, test_fn, training):
     if isinstance(flag, bool):
         return train_fn() if flag else test_fn()
     return _tf.cond(flag, train_fn, test_fn)
+
+
+def build_sublayer(layer, input_shape):
+    """Build a sub-layer from its parent's ``build``, naming its weights ``<parent>/<layer>/<weight>``.
+
+    Keras 3 opens the sub-layer's name scope itself; Keras 2 only does so when the
+    sub-layer is called, so a direct ``build`` would give two sub-layers' kernels the
+    same name (``<parent>/kernel:0``), which ``.h5`` saving refuses.
+    """
+    if KERAS_3:
+        layer.build(input_shape)
+    else:
+        with _tf.name_scope(layer.name):
+            layer.build(input_shape)
 
 
 def register_serializable(name=None):

@@ -1,5 +1,6 @@
 """The math of one step of the legacy Bahdanau attention decoder."""
 
+import collections
 import contextlib
 import contextvars
 
@@ -20,6 +21,30 @@ WEIGHT_NAMES = (
 # them here for the duration of its loop, on every flavour alike. A context variable
 # keeps concurrent replicas (tf.distribute runs one thread per device) apart.
 _STEP_CONSTANTS = contextvars.ContextVar("compat_attention_step_constants", default=None)
+
+#: What a step reads besides its state: built once per sequence by ``precompute``.
+StepConstants = collections.namedtuple(
+    "StepConstants",
+    [
+        "sequence",         # x, (B, T, D)
+        "projected",        # x . U_a + b_a, (B, T, U)
+        "score_vector",     # V_a, (U,)
+        "state_kernel",     # [W_a | U_r | U_z | 0 | U_o], (U, 4U + O)
+        "input_kernel",     # [[W_r | W_z | W_p | W_o]; [C_r | C_z | C_p | C_o]], (O + D, 3U + O)
+        "input_bias",       # [b_r | b_z | b_p | b_o], (3U + O,)
+        "proposal_kernel",  # U_p, (U, U)
+        "score_bias",       # None, or float32 (B, T): 0 on real steps, -1e9 on padded ones
+        "prev_from_inputs",  # Python bool: the previous output is the step input (teacher forcing)
+    ],
+)
+
+# Added to the attention score of a padded encoder step: exp() of it underflows to exactly 0
+# in float32 (the softmax is always computed in float32), while staying finite, so a row
+# that is padded everywhere gives uniform weights instead of NaN.
+_PADDED_SCORE = -1e9
+
+#: What the step emits: the legacy output, the legacy ``return_probabilities`` output, or both.
+EMIT_OUTPUTS, EMIT_ATTENTION, EMIT_BOTH = "outputs", "attention", "both"
 
 
 @register_serializable()
@@ -53,10 +78,17 @@ class AttentionDecoderCell(keras.layers.Layer):
         bias_regularizer: Regularizer for the biases.
         kernel_constraint: Constraint for every matrix (same rule).
         bias_constraint: Constraint for the biases.
+        output_activation: Activation of each output ``y`` (name or callable).
+            ``"softmax"`` (the legacy one) is computed in float32 whatever the
+            compute dtype; ``None`` or ``"linear"`` gives a regression decoder.
+        return_attention: Boolean. If True the step emits ``[y | a]``, the output
+            and the attention weights side by side (the layer splits them).
 
     Call arguments:
-        inputs: The step's slice of the encoder sequence (B, D). It is not read:
-            like the legacy layer, only the number of steps matters.
+        inputs: The step's slice of the sequence that drives the loop. It is
+            read only under teacher forcing, where it is the previous true
+            output (B, O); otherwise, as in the legacy layer, only the number
+            of steps matters.
         states: ``[s, y]``, the state (B, U) and the previous output (B, O).
         training: Unused; accepted for the RNN API.
     """
@@ -73,6 +105,8 @@ class AttentionDecoderCell(keras.layers.Layer):
         bias_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        output_activation="softmax",
+        return_attention=False,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -84,6 +118,14 @@ class AttentionDecoderCell(keras.layers.Layer):
         self.units = int(units)
         self.output_dim = int(output_dim)
         self.return_probabilities = bool(return_probabilities)
+        self.return_attention = bool(return_attention)
+        if self.return_probabilities and self.return_attention:
+            raise ValueError(
+                "AttentionDecoder: return_probabilities=True (the legacy option) returns the attention "
+                "INSTEAD of the outputs; return_attention=True returns both. Pass only one of them."
+            )
+        self.output_activation = keras.activations.get(output_activation)
+        self._softmax_output = self.output_activation is keras.activations.get("softmax")
         self.kernel_initializer = keras.initializers.get(kernel_initializer)
         self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
         self.bias_initializer = keras.initializers.get(bias_initializer)
@@ -120,18 +162,34 @@ class AttentionDecoderCell(keras.layers.Layer):
             setattr(self, name, weight)
         self.built = True
 
+    @property
+    def emits(self):
+        """What a step emits: ``"outputs"``, ``"attention"`` or ``"both"`` (``[y | a]``)."""
+        if self.return_attention:
+            return EMIT_BOTH
+        return EMIT_ATTENTION if self.return_probabilities else EMIT_OUTPUTS
+
     # -- per sequence -------------------------------------------------------------------
-    def precompute(self, sequence):
+    def precompute(self, sequence, initial_state=None, attention_mask=None, prev_from_inputs=False):
         """Work done once per sequence, before the loop.
 
         Args:
             sequence: the encoder sequence ``x``, (B, T, D).
+            initial_state: None for the legacy ``s_0 = tanh(x_0 . W_s)``, or a
+                (B, U) tensor to start the decoder state from.
+            attention_mask: None, or a boolean (B, T) tensor; False steps get
+                zero attention weight.
+            prev_from_inputs: If True, each step reads its previous output from
+                its input (teacher forcing) instead of from its state.
 
         Returns:
-            ``(initial_state, constants)``: ``[s_0, y_0]`` with
-            ``s_0 = tanh(x_0 . W_s)`` and ``y_0 = 0``, and the tuple the steps read.
+            ``(initial_state, constants)``: ``[s_0, y_0]`` with ``y_0 = 0``, and
+            the ``StepConstants`` the steps read.
         """
-        s0 = ops.tanh(ops.dot(sequence[:, 0, :], self.W_s))
+        if initial_state is None:
+            s0 = ops.tanh(ops.dot(sequence[:, 0, :], self.W_s))
+        else:
+            s0 = ops.cast(initial_state, self.compute_dtype)
         y0 = ops.zeros((ops.shape(sequence)[0], self.output_dim), dtype=s0.dtype)
         projected = ops.dot(sequence, self.U_a) + self.b_a
         # Fused kernels. The state feeds [W_a | U_r | U_z | 0 | U_o]: past its first U
@@ -150,8 +208,13 @@ class AttentionDecoderCell(keras.layers.Layer):
         input_bias = ops.concatenate([self.b_r, self.b_z, self.b_p, self.b_o], axis=0)
         score_vector = ops.convert_to_tensor(self.V_a)                     # (U,)
         # Every weight the loop needs is read here, once: no variable reads inside the loop.
-        constants = (sequence, projected, score_vector, state_kernel, input_kernel, input_bias,
-                     ops.convert_to_tensor(self.U_p))
+        score_bias = None
+        if attention_mask is not None:
+            score_bias = (1.0 - ops.cast(attention_mask, "float32")) * _PADDED_SCORE
+        constants = StepConstants(
+            sequence, projected, score_vector, state_kernel, input_kernel, input_bias,
+            ops.convert_to_tensor(self.U_p), score_bias, bool(prev_from_inputs),
+        )
         return [s0, y0], constants
 
     @contextlib.contextmanager
@@ -171,25 +234,32 @@ class AttentionDecoderCell(keras.layers.Layer):
                 "AttentionDecoderCell reads its encoder sequence from the AttentionDecoder "
                 "layer that drives it; use AttentionDecoder(...) rather than RNN(AttentionDecoderCell(...))."
             )
-        sequence, projected, score_vector, state_kernel, input_kernel, input_bias, proposal_kernel = constants
-        state, prev_y = states[0], states[1]
+        c = constants
+        state = states[0]
+        prev_y = inputs if c.prev_from_inputs else states[1]
         units = self.units
 
-        to_attention, to_gates = ops.split(ops.dot(state, state_kernel), (units, 3 * units + self.output_dim))
-        energy = ops.tanh(projected + ops.expand_dims(to_attention, 1))    # (B, T, U)
-        alpha = _softmax_float32(ops.sum(energy * score_vector, axis=-1))        # (B, T)
-        context = ops.einsum("bt,btd->bd", alpha, sequence)               # (B, D)
+        to_attention, to_gates = ops.split(ops.dot(state, c.state_kernel), (units, 3 * units + self.output_dim))
+        energy = ops.tanh(c.projected + ops.expand_dims(to_attention, 1))     # (B, T, U)
+        alpha = _softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
+        context = ops.einsum("bt,btd->bd", alpha, c.sequence)                # (B, D)
 
-        gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), input_kernel)
-        gates = gates + (to_gates + input_bias)
+        gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), c.input_kernel)
+        gates = gates + (to_gates + c.input_bias)
         reset, update, proposal, logits = ops.split(gates, (units, units, units, self.output_dim))
         reset, update = ops.sigmoid(reset), ops.sigmoid(update)
-        proposal = ops.tanh(proposal + ops.dot(reset * state, proposal_kernel))
+        proposal = ops.tanh(proposal + ops.dot(reset * state, c.proposal_kernel))
         new_state = (1.0 - update) * state + update * proposal
         # Legacy quirk kept on purpose: y_t reads the previous state, not new_state.
-        y = _softmax_float32(logits)
+        y = _softmax_float32(logits) if self._softmax_output else self.output_activation(logits)
 
-        output = alpha if self.return_probabilities else y
+        emits = self.emits
+        if emits == EMIT_OUTPUTS:
+            output = y
+        elif emits == EMIT_ATTENTION:
+            output = alpha
+        else:
+            output = ops.concatenate([y, alpha], axis=-1)
         return output, [new_state, y]
 
     def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
@@ -211,6 +281,8 @@ class AttentionDecoderCell(keras.layers.Layer):
             "bias_regularizer": keras.regularizers.serialize(self.bias_regularizer),
             "kernel_constraint": keras.constraints.serialize(self.kernel_constraint),
             "bias_constraint": keras.constraints.serialize(self.bias_constraint),
+            "output_activation": keras.activations.serialize(self.output_activation),
+            "return_attention": self.return_attention,
         }
         return {**super().get_config(), **config}
 
@@ -220,9 +292,20 @@ def _fresh(initializer):
     return initializer.__class__.from_config(initializer.get_config())
 
 
-def _softmax_float32(logits):
-    """Softmax over the last axis, computed in float32 whatever the compute dtype."""
+def _softmax_float32(logits, bias=None):
+    """Softmax over the last axis, computed in float32 whatever the compute dtype.
+
+    Args:
+        logits: a tensor (..., N).
+        bias: None, or a float32 tensor added to the float32 logits first.
+
+    Returns:
+        The softmax, in the dtype of ``logits``.
+    """
     dtype = ops.dtype_of(logits)
-    if dtype == "float32":
-        return ops.softmax(logits)
-    return ops.cast(ops.softmax(ops.cast(logits, "float32")), dtype)
+    if dtype != "float32":
+        logits = ops.cast(logits, "float32")
+    if bias is not None:
+        logits = logits + bias
+    probs = ops.softmax(logits)
+    return probs if dtype == "float32" else ops.cast(probs, dtype)

@@ -1,6 +1,6 @@
 """``AttentionDecoder``: the legacy Keras 2.0.x attention decoder on ``keras.layers.RNN``."""
 
-from ._compat import RNN_KWARGS, keras, register_serializable
+from ._compat import RNN_KWARGS, in_train_phase, keras, ops, register_serializable
 from .cell import AttentionDecoderCell
 
 # Keys that Keras 2.0.x wrote into every Recurrent config and that modern RNNs
@@ -16,6 +16,11 @@ class AttentionDecoder(keras.layers.RNN):
     that attends over all T encoder steps, giving (B, T, output_dim). Constructor,
     defaults, weight names, shapes and order are those of the legacy layer, so
     old tutorials only change their import and old weights load by position.
+
+    Beyond the legacy layer, all opt-in (keyword-only; with the defaults the
+    numbers are the legacy ones): another output length, the attention next to
+    the outputs, attention masks from the Keras mask, a given initial decoder
+    state, teacher forcing, and any output activation.
 
     The legacy numbers are kept exactly, quirks included: ``s_0 = tanh(x_0 . W_s)``
     (no bias), ``y_0 = 0``, each output ``y_t`` reads the previous state
@@ -40,19 +45,42 @@ class AttentionDecoder(keras.layers.RNN):
         activity_regularizer: Regularizer for the layer output.
         kernel_constraint: Constraint for every matrix.
         bias_constraint: Constraint for every bias.
+        output_length: Keyword-only. None (legacy: as many steps as the input),
+            or a positive integer N: decode N steps, each attending over all T
+            encoder steps (N may be larger or smaller than T).
+        return_attention: Keyword-only boolean. If True, return
+            ``(outputs, attention)``, the attention being (B, N, T).
+        mask_attention: Keyword-only boolean. If True, encoder steps that the
+            input's Keras mask marks as padding get exactly zero attention
+            weight. Default False: like the legacy layer, attend to every step.
+        teacher_forcing: Keyword-only boolean. If True, the layer takes the
+            true outputs as ``targets`` when called; in training each step reads
+            the true previous output instead of its own. At inference (or
+            without ``targets``) it reads its own, as usual.
+        output_activation: Keyword-only. Activation of the outputs; default
+            ``"softmax"`` (legacy, computed in float32). Use ``None`` for
+            regression.
         **kwargs: Base RNN/Layer arguments (``return_sequences``, ``unroll``,
             ``go_backwards``, ``trainable``, ``dtype``, ...). Keys that only
             Keras 2.0.x configs carry (``implementation``) are accepted and ignored.
 
     Call arguments:
         inputs: A 3D tensor (B, T, D), the encoder sequence.
-        mask: Accepted, ignored by the decoder like the legacy layer did (it
-            attends over padded steps too), and passed through to the output.
-        training: Python boolean; passed to the cell.
+        mask: The Keras mask of ``inputs`` (B, T). By default ignored by the
+            decoder like the legacy layer did (it attends over padded steps too)
+            and passed through to the output; with ``mask_attention=True`` it
+            zeroes the attention on padded steps.
+        training: Python boolean; decides whether ``targets`` are used.
+        initial_state: Optional decoder state to start from instead of
+            ``tanh(x_0 . W_s)``: a (B, units) tensor, or a list of tensors whose
+            widths add up to ``units`` (they are concatenated, e.g. the forward
+            and backward states of a ``Bidirectional`` encoder).
+        targets: With ``teacher_forcing=True``: the true outputs (B, N, O).
 
     Returns:
-        (B, T, output_dim) outputs, or (B, T, T) attention weights with
-        ``return_probabilities=True``.
+        (B, N, output_dim) outputs (N = T unless ``output_length`` is set), or
+        (B, N, T) attention weights with ``return_probabilities=True``, or both
+        as ``(outputs, attention)`` with ``return_attention=True``.
     """
 
     def __init__(
@@ -70,6 +98,12 @@ class AttentionDecoder(keras.layers.RNN):
         activity_regularizer=None,
         kernel_constraint=None,
         bias_constraint=None,
+        *,
+        output_length=None,
+        return_attention=False,
+        mask_attention=False,
+        teacher_forcing=False,
+        output_activation="softmax",
         **kwargs,
     ):
         for key in _LEGACY_ONLY_KEYS:
@@ -92,17 +126,38 @@ class AttentionDecoder(keras.layers.RNN):
             bias_regularizer=bias_regularizer,
             kernel_constraint=kernel_constraint,
             bias_constraint=bias_constraint,
+            output_activation=output_activation,
+            return_attention=return_attention,
             name="attention_decoder_cell",
             dtype=kwargs.get("dtype"),
         )
         rnn_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in RNN_KWARGS}
         super().__init__(cell, name=name, activity_regularizer=activity_regularizer, **rnn_kwargs, **kwargs)
         self.activation = keras.activations.get(activation)
+        if output_length is not None and int(output_length) <= 0:
+            raise ValueError("AttentionDecoder: output_length must be a positive integer or None; got %r."
+                             % (output_length,))
+        self.output_length = None if output_length is None else int(output_length)
+        self.mask_attention = bool(mask_attention)
+        self.teacher_forcing = bool(teacher_forcing)
 
     # The legacy attribute names, read-only views of the cell's settings.
     units = property(lambda self: self.cell.units)
     output_dim = property(lambda self: self.cell.output_dim)
     return_probabilities = property(lambda self: self.cell.return_probabilities)
+    return_attention = property(lambda self: self.cell.return_attention)
+    output_activation = property(lambda self: self.cell.output_activation)
+
+    def __call__(self, inputs, *args, initial_state=None, targets=None, **kwargs):
+        # The base RNN.__call__ of Keras 2 reads ``initial_state`` as the cell's full state
+        # list ([s, y] here) and rewires it as extra inputs; ours is the decoder state s_0
+        # only, so both keywords go straight to Layer.__call__, which every flavour tracks
+        # as call arguments of the node (and serializes with the model).
+        if initial_state is not None:
+            kwargs["initial_state"] = initial_state
+        if targets is not None:
+            kwargs["targets"] = targets
+        return keras.layers.Layer.__call__(self, inputs, *args, **kwargs)
 
     def build(self, input_shape):
         input_shape = _as_tuple(input_shape)
@@ -114,18 +169,87 @@ class AttentionDecoder(keras.layers.RNN):
             )
         super().build(input_shape)
 
-    def call(self, inputs, mask=None, training=None):
+    def call(self, inputs, mask=None, training=None, initial_state=None, targets=None):
         # The legacy decoder never read the mask: it attends over padded steps too.
-        initial_state, constants = self.cell.precompute(inputs)
+        attention_mask = mask if self.mask_attention else None
+        state = self._initial_decoder_state(initial_state)
+        if targets is not None and not self.teacher_forcing:
+            raise ValueError("AttentionDecoder got `targets` but was built with teacher_forcing=False; "
+                             "pass teacher_forcing=True to the constructor to train with them.")
+        if targets is None or not self.teacher_forcing:
+            return self._decode(inputs, state, attention_mask, self._free_running_driver(inputs), training)
+        targets = self._check_targets(targets)
+        return in_train_phase(
+            lambda: self._decode(inputs, state, attention_mask, _shift_right(targets), training, forced=True),
+            lambda: self._decode(inputs, state, attention_mask, self._free_running_driver(inputs), training),
+            training,
+        )
+
+    def _decode(self, inputs, initial_state, attention_mask, driver, training, forced=False):
+        """Run the loop over ``driver`` (one step per driver step) attending over ``inputs``."""
+        states, constants = self.cell.precompute(
+            inputs, initial_state=initial_state, attention_mask=attention_mask, prev_from_inputs=forced)
         with self.cell.bind(constants):
-            return super().call(inputs, initial_state=initial_state, mask=None, training=training)
+            result = super().call(driver, initial_state=states, mask=None, training=training)
+        if not self.return_attention:
+            return result
+        rest = []
+        if isinstance(result, (list, tuple)):  # return_state=True: [outputs, s, y]
+            result, rest = result[0], list(result[1:])
+        outputs, attention = ops.split(result, (self.output_dim, -1))
+        return (outputs, attention, *rest) if rest else (outputs, attention)
+
+    def _free_running_driver(self, inputs):
+        """The sequence the loop steps over when the cell reads nothing from it.
+
+        The legacy layer stepped over its input; with ``output_length`` the loop
+        steps over N zeros instead (one feature: the step never reads it).
+        """
+        if self.output_length is None:
+            return inputs
+        return ops.zeros((ops.shape(inputs)[0], self.output_length, 1), dtype=inputs.dtype)
+
+    def _initial_decoder_state(self, initial_state):
+        if initial_state is None:
+            return None
+        parts = list(initial_state) if isinstance(initial_state, (list, tuple)) else [initial_state]
+        widths = [p.shape[-1] for p in parts]
+        if None not in widths and sum(widths) != self.units:
+            raise ValueError(
+                "AttentionDecoder(units=%d) got an initial_state of width %s; its widths must add up to "
+                "units (e.g. Bidirectional(LSTM(%d)) states, forward + backward, for units=%d)."
+                % (self.units, " + ".join(str(w) for w in widths), self.units // 2 or 1, self.units))
+        return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
+
+    def _check_targets(self, targets):
+        steps, width = targets.shape[1], targets.shape[-1]
+        if len(targets.shape) != 3 or (width is not None and width != self.output_dim) or (
+                self.output_length is not None and steps is not None and steps != self.output_length):
+            raise ValueError(
+                "AttentionDecoder: `targets` must be the true outputs, shape (batch, %s, %d); got %s."
+                % (self.output_length or "timesteps", self.output_dim, tuple(targets.shape)))
+        return targets
 
     def compute_output_shape(self, input_shape):
         batch, steps = _as_tuple(input_shape)[:2]
+        out_steps = steps if self.output_length is None else self.output_length
+        if self.return_attention:
+            outputs, attention = (batch, out_steps, self.output_dim), (batch, out_steps, steps)
+            if not self.return_sequences:
+                outputs, attention = (batch, self.output_dim), (batch, steps)
+            return (outputs, attention)
         width = steps if self.return_probabilities else self.output_dim
         if self.return_sequences:
-            return (batch, steps, width)
+            return (batch, out_steps, width)
         return (batch, width)
+
+    def compute_mask(self, inputs, mask=None):
+        # Decoded steps are all real when their number is not the input's; otherwise the
+        # legacy rule: the input mask goes on to the outputs.
+        output_mask = mask if (self.output_length is None and self.return_sequences) else None
+        if self.return_attention:
+            return [output_mask, None]
+        return output_mask
 
     def get_config(self):
         config = super().get_config()
@@ -135,6 +259,8 @@ class AttentionDecoder(keras.layers.RNN):
             cell_config.pop(key, None)
         config.update(cell_config)
         config["activation"] = keras.activations.serialize(self.activation)
+        config.update(output_length=self.output_length, mask_attention=self.mask_attention,
+                      teacher_forcing=self.teacher_forcing)
         return config
 
     @classmethod
@@ -145,6 +271,12 @@ class AttentionDecoder(keras.layers.RNN):
         initializers; the missing ones get the legacy defaults.
         """
         return cls(**dict(config))
+
+
+def _shift_right(targets):
+    """(B, N, O) true outputs -> the previous output of each step: y_0 = 0, then targets[:, :-1]."""
+    start = ops.zeros_like(targets[:, :1, :])
+    return ops.concatenate([start, targets[:, :-1, :]], axis=1)
 
 
 def _as_tuple(shape):

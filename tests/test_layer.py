@@ -23,7 +23,12 @@ LEGACY_SIGNATURE = [
 
 def test_constructor_has_the_legacy_signature_and_defaults():
     params = list(inspect.signature(AttentionDecoder.__init__).parameters.values())[1:]
-    assert [(p.name, p.default) for p in params[:-1]] == LEGACY_SIGNATURE
+    positional = [p for p in params if p.kind is inspect.Parameter.POSITIONAL_OR_KEYWORD]
+    assert [(p.name, p.default) for p in positional] == LEGACY_SIGNATURE
+    # The options beyond the legacy layer are keyword-only, so no legacy positional call changes.
+    keyword_only = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert keyword_only == ["output_length", "return_attention", "mask_attention", "teacher_forcing",
+                            "output_activation"]
     assert params[-1].kind is inspect.Parameter.VAR_KEYWORD
 
 
