@@ -6,12 +6,13 @@ of the legacy layer on its frozen weights.
 """
 
 from ._compat import describe as keras_description
-from ._compat import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
+from ._compat import LEGACY_HARD_SIGMOID, export_for_serving, legacy_hard_sigmoid
 from .cell import WEIGHT_NAMES, AttentionDecoderCell
 from .errors import LegacyFileError
 from .files import convert_legacy_model, inspect_legacy_file, verify_legacy_model
 from .legacy_h5 import load_legacy_model, load_legacy_weights
 from .layer import AttentionDecoder
+from .plot import attention_model, plot_attention
 from .tdd import _time_distributed_dense, time_distributed_dense
 
 __version__ = "0.1.0"
@@ -27,7 +28,10 @@ __all__ = [
     "load_legacy_model",
     "load_legacy_weights",
     "verify_legacy_model",
+    "attention_model",
     "custom_objects",
+    "export_for_serving",
+    "plot_attention",
     "keras_description",
     "legacy_hard_sigmoid",
     "time_distributed_dense",

@@ -236,3 +236,37 @@ def _save_suffixes():
 
 #: File suffixes ``model.save`` writes as a single reloadable file on the running Keras.
 SAVE_SUFFIXES = _save_suffixes()
+
+
+def export_for_serving(model, path):
+    """Write ``model`` as a TensorFlow SavedModel with a ``serve`` endpoint.
+
+    On every TensorFlow flavour the result reloads the same way, without Keras or
+    this package: ``tf.saved_model.load(path).serve(x)`` (also exposed as the
+    ``serving_default`` signature, for TF Serving). Keras 3 uses its own
+    ``model.export``; Keras 2 has none before 2.13, so a ``tf.Module`` is saved.
+
+    Args:
+        model: a built Keras model.
+        path: the folder to write.
+
+    Returns:
+        ``path``.
+
+    Raises:
+        RuntimeError: the backend is not TensorFlow (SavedModel needs it).
+    """
+    if _tf is None:
+        raise RuntimeError(
+            "export_for_serving writes a TensorFlow SavedModel, but Keras runs on %s without TensorFlow; "
+            "save with model.save('model.keras') instead, or run on the TensorFlow backend." % BACKEND)
+    if KERAS_3:
+        model.export(path)
+        return path
+    specs = [_tf.TensorSpec(t.shape, t.dtype, name=t.name.split(":")[0]) for t in model.inputs]
+    module = _tf.Module()
+    module.model = model
+    module.serve = _tf.function(
+        lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False), input_signature=specs)
+    _tf.saved_model.save(module, path, signatures={"serving_default": module.serve})
+    return path

@@ -1,7 +1,10 @@
 """The ``compat-attention`` command line: a thin shell over ``compat_attention.files``."""
 
 import argparse
+import os
 import sys
+
+from .errors import LegacyFileError
 
 
 def _cmd_info(args):
@@ -68,6 +71,34 @@ def _cmd_demo(args):
     return 0
 
 
+def _cmd_plot(args):
+    from .files import load_model_file
+    from .plot import attention_model, plot_attention, read_inputs
+
+    inputs = read_inputs(args.input, args.key)
+    if not 0 <= args.index < len(inputs):
+        print("compat-attention plot: error: %s: --index %d but the file holds %d examples; pass 0..%d"
+              % (args.input, args.index, len(inputs), len(inputs) - 1), file=sys.stderr)
+        return 1
+    try:
+        probe = attention_model(load_model_file(args.model, allow_lambda=args.allow_lambda), args.layer)
+    except ValueError as exc:
+        if isinstance(exc, LegacyFileError):
+            raise
+        print("compat-attention plot: error: %s: %s" % (args.model, exc), file=sys.stderr)
+        return 1
+    attention = probe.predict(inputs[args.index:args.index + 1], verbose=0)
+    labels = lambda text: text.split() if text else None  # noqa: E731
+    try:
+        plot_attention(attention[0], labels(args.input_labels), labels(args.output_labels), path=args.out,
+                       title="%s, example %d" % (os.path.basename(args.model), args.index))
+    except (ImportError, ValueError) as exc:
+        print("compat-attention plot: error: %s" % exc, file=sys.stderr)
+        return 1
+    print("wrote %s (%d decoded steps x %d encoder steps)" % (args.out, attention.shape[1], attention.shape[2]))
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="compat-attention",
@@ -105,13 +136,23 @@ def build_parser():
     verify.add_argument("--tolerance", type=float, default=1e-5, help="largest accepted max abs diff (1e-5)")
     verify.add_argument("--allow-lambda", action="store_true", help="run Lambda bytecode from a trusted file")
     verify.set_defaults(func=_cmd_verify)
+
+    plot = sub.add_parser("plot", help="heatmap PNG of an AttentionDecoder's attention for one input")
+    plot.add_argument("model", help="a model file (.h5 of any Keras 2.x, or .keras)")
+    plot.add_argument("--input", required=True, help=".npy, or .npz (array x, or --key), of model inputs")
+    plot.add_argument("--key", default=None, help="the array to read from an .npz")
+    plot.add_argument("--index", type=int, default=0, help="which example to plot (default 0)")
+    plot.add_argument("--layer", default=None, help="the decoder's name, if the model has several")
+    plot.add_argument("--input-labels", default=None, help="space-separated labels of the encoder steps")
+    plot.add_argument("--output-labels", default=None, help="space-separated labels of the decoded steps")
+    plot.add_argument("--out", default="attention.png", help="the PNG to write (default attention.png)")
+    plot.add_argument("--allow-lambda", action="store_true", help="run Lambda code from a trusted file")
+    plot.set_defaults(func=_cmd_plot)
     return parser
 
 
 def main(argv=None):
     """Run the CLI; returns the exit code (0 ok, 1 a check failed or a file was refused)."""
-    from .errors import LegacyFileError
-
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

@@ -6,7 +6,7 @@ import tempfile
 import numpy as np
 
 from . import errors, rewrites
-from ._compat import SAVE_SUFFIXES, describe
+from ._compat import SAVE_SUFFIXES, describe, keras
 from .legacy_h5 import lambda_layers, load_legacy_model, plan, read_legacy_file
 
 
@@ -111,3 +111,70 @@ def verify_legacy_model(path, io_path, tolerance=1e-5, allow_lambda=False):
     max_diff = float(diff.max())
     return {"max_abs_diff": max_diff, "per_step": [float(v) for v in np.atleast_1d(per_step)],
             "tolerance": tolerance, "ok": bool(max_diff <= tolerance)}
+
+
+def load_model_file(path, allow_lambda=False):
+    """Load a model saved by any supported Keras: legacy or modern ``.h5``, or ``.keras``.
+
+    Keras 2.x ``.h5`` files go through ``load_legacy_model`` (rewrites, no code
+    run); ``.keras`` and Keras 3 ``.h5`` files through ``keras.models.load_model``
+    with this package's classes, after refusing Lambda layers unless
+    ``allow_lambda``.
+
+    Raises:
+        LegacyFileError: one line naming the file, the problem and the fix.
+    """
+    import json
+    import zipfile
+
+    from . import custom_objects
+
+    path = os.fspath(path)
+    if path.lower().endswith(".keras"):
+        if not os.path.isfile(path) or not zipfile.is_zipfile(path):
+            raise errors.NotAFileError(path, "is not a .keras archive (missing, a folder, or not a zip file)",
+                                       "pass a file written by model.save('model.keras')")
+        with zipfile.ZipFile(path) as archive:
+            try:
+                config = json.loads(archive.read("config.json"))
+            except (KeyError, ValueError) as exc:
+                raise errors.NotAKerasFileError(path, "holds no readable config.json (%s)" % errors.first_line(exc),
+                                                "pass a file written by model.save('model.keras')")
+        _refuse_lambdas(path, json.dumps(config), allow_lambda)
+        return _keras_load(path, custom_objects(), allow_lambda)
+    version = _h5_keras_version(path)
+    if version.startswith("3"):
+        import h5py
+
+        with h5py.File(path, "r") as handle:
+            _refuse_lambdas(path, str(handle.attrs.get("model_config", "")), allow_lambda)
+        return _keras_load(path, custom_objects(), allow_lambda)
+    return load_legacy_model(path, allow_lambda=allow_lambda)
+
+
+def _h5_keras_version(path):
+    try:
+        read_legacy_file(path)
+        return "2"
+    except errors.UnsupportedVersionError as exc:
+        if "Keras 3" in exc.problem:
+            return "3"
+        raise
+
+
+def _refuse_lambdas(path, config_text, allow_lambda):
+    if not allow_lambda and '"Lambda"' in config_text:
+        raise errors.UnsafeLambdaError(
+            path, "holds Lambda layers, whose saved code would run on loading",
+            "rebuild the model in code and load its weights, or pass --allow-lambda for a file you trust")
+
+
+def _keras_load(path, objects, allow_lambda):
+    kwargs = {"custom_objects": objects, "compile": False}
+    if allow_lambda:
+        kwargs["safe_mode"] = False
+    try:
+        return keras.models.load_model(path, **kwargs)
+    except Exception as exc:  # Keras raises many types; the user gets one line either way
+        raise errors.NotAKerasFileError(path, "could not be loaded by %s (%s)" % (describe(), errors.first_line(exc)),
+                                        "load it with the Keras that saved it, or re-save it there as .keras")
