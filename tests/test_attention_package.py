@@ -1,0 +1,454 @@
+"""compat_attention.Attention computes what the `attention` package (5.0.0) computes, and loads its files.
+
+Every env: the ``.h5`` files under ``tests/data/attention_pkg/`` were written by the real
+package on TF 2.14 (``tools/make_attention_pkg_fixtures.py``), with its predictions stored
+beside them; they must load and predict the same (max abs diff <= 1e-5, recorded as the
+``attention_pkg_max_abs_diff`` property). The ``attention_pkg`` tox env also has the package
+itself installed and compares with it live on random weights.
+"""
+
+import hashlib
+import json
+import os
+import shutil
+from importlib import metadata
+
+import h5py
+import numpy as np
+import pytest
+
+from compat_attention import errors, load_legacy_weights
+from compat_attention._compat import FLAVOUR, KERAS_3, SAVE_SUFFIXES, keras, ops
+from compat_attention.luong import (
+    SCORES, WEIGHT_SUBLAYERS, Attention, describe_rewrite, load_attention_package_model, plan_attention_package_model,
+)
+from compat_attention.legacy_h5 import read_legacy_file
+from legacy_reference import oracle
+
+TOL = 1e-5
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "attention_pkg")
+CASES = ("luong_functional", "bahdanau_sequential")
+PROPERTY = "attention_pkg_max_abs_diff"  # not "max_abs_diff": that one is the golden-case column
+
+
+def _package():
+    """The real package's layer, or None with the reason it is not usable here."""
+    try:
+        version = metadata.version("attention")
+    except metadata.PackageNotFoundError:
+        return None, "the `attention` package is not installed (the attention_pkg tox env has it)"
+    if version != "5.0.0":
+        return None, "attention %s installed; these comparisons are for 5.0.0" % version
+    from attention import Attention as PackageAttention
+
+    return PackageAttention, None
+
+
+PackageAttention, NO_PACKAGE = _package()
+needs_package = pytest.mark.skipif(PackageAttention is None, reason=str(NO_PACKAGE))
+
+
+def fixture(case, suffix):
+    return os.path.join(DATA, case + suffix)
+
+
+def stored(case):
+    with np.load(fixture(case, ".npz")) as data:
+        out = {k: data[k] for k in data.files}
+    out["weights"] = [out["w_%02d" % i] for i in range(len(out["weight_names"]))]
+    return out
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def max_abs_diff(got, want):
+    got = ops.convert_to_numpy(got)
+    assert got.shape == want.shape, (got.shape, want.shape)
+    return float(np.abs(got.astype(np.float64) - want).max())
+
+
+def build_in_code(case, **names):
+    """The fixture's architecture written with compat_attention (what a user would write)."""
+    score = str(stored(case)["score"])
+    inputs = keras.Input((10, 8))
+    x = keras.layers.LSTM(16, return_sequences=True, name=names.get("lstm"))(inputs)
+    x = Attention(units=32, score=score, name=names.get("attention"))(x)
+    return keras.Model(inputs, keras.layers.Dense(3, name=names.get("dense"))(x))
+
+
+def numpy_attention(x, kernels, score):
+    """The package's math, restated in float64 NumPy from its documented equations."""
+    x = x.astype(np.float64)
+    kernels = [k.astype(np.float64) for k in kernels]
+    h = x[:, -1, :]
+    if score == "luong":
+        w, w_c = kernels
+        s = np.einsum("btd,bd->bt", x @ w, h)
+    else:
+        v, w1, w2, w_c = kernels
+        s = (np.tanh(x @ w2 + (h @ w1)[:, None, :]) @ v)[:, :, 0]
+    a = np.exp(s - s.max(axis=1, keepdims=True))
+    a /= a.sum(axis=1, keepdims=True)
+    context = np.einsum("bt,btd->bd", a, x)
+    return np.tanh(np.concatenate([context, h], axis=-1) @ w_c)
+
+
+# -- the committed files of the package ------------------------------------------------------
+
+def test_fixtures_are_the_ones_the_tool_wrote():
+    manifest = json.load(open(os.path.join(DATA, "manifest.json")))
+    assert manifest["versions"]["attention"] == "5.0.0"
+    assert manifest["versions"]["tensorflow"].startswith("2.14.")
+    for name, digest in manifest["sha256"].items():
+        assert sha256(os.path.join(DATA, name)) == digest, name
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_package_file_predicts_what_the_package_predicted(case, record_property):
+    path = fixture(case, ".h5")
+    before = sha256(path)
+    model = load_attention_package_model(path)
+    data = stored(case)
+    diff = max_abs_diff(model.predict(data["x"], verbose=0), data["y"])
+    layer = model.get_layer("attention")
+    diff_layer = max_abs_diff(keras.Model(model.inputs, layer.output).predict(data["x"], verbose=0), data["attention"])
+    record_property(PROPERTY, max(diff, diff_layer))
+    print("%s on %s: max abs diff %.2e (model), %.2e (attention layer)" % (case, FLAVOUR, diff, diff_layer))
+    assert isinstance(layer, Attention) and layer.score == str(data["score"]) and layer.units == 32
+    assert diff <= TOL and diff_layer <= TOL
+    assert sha256(path) == before  # opened read-only
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_loaded_weights_are_the_files_in_the_packages_order(case):
+    model = load_attention_package_model(fixture(case, ".h5"))
+    data = stored(case)
+    layer = model.get_layer("attention")
+    names = [str(n) for n in data["weight_names"] if str(n).startswith("attention/")]
+    # The package's weight names, our weights' names: <layer>/<sub-layer>/kernel.
+    assert names == ["attention/%s/kernel:0" % sub for sub in WEIGHT_SUBLAYERS[layer.score]]
+    # Keras 3 names a variable by its path (which a Sequential prefixes with the model's name).
+    ours = [(w.path if KERAS_3 else w.name).split(":")[0].split("/")[-3:] for w in layer.weights]
+    assert ours == [n.split(":")[0].split("/") for n in names]
+    got = [np.asarray(w) for w in model.get_weights()]
+    assert len(got) == len(data["weights"])
+    for have, want in zip(got, data["weights"]):
+        np.testing.assert_array_equal(have, want)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_model_written_in_code_takes_the_packages_weights_by_position(case):
+    model = build_in_code(case)
+    data = stored(case)
+    model.set_weights(data["weights"])
+    assert max_abs_diff(model.predict(data["x"], verbose=0), data["y"]) <= TOL
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("how", ["load_legacy_weights", "load_legacy_weights_by_name", "keras_load_weights"])
+def test_weights_only_file_of_the_package_loads(case, how):
+    path = fixture(case, "_weights.h5")
+    if how == "load_legacy_weights_by_name":
+        in_file = [name for name, arrays in read_legacy_file(path).weights.items() if arrays]
+        model = build_in_code(case, **dict(zip(("lstm", "attention", "dense"), in_file)))
+        load_legacy_weights(model, path, by_name=True)
+    elif how == "load_legacy_weights":
+        model = build_in_code(case)
+        load_legacy_weights(model, path)
+    else:
+        model = build_in_code(case)
+        model.load_weights(path)  # the running Keras's own reader: by position, weight order must match
+    data = stored(case)
+    assert max_abs_diff(model.predict(data["x"], verbose=0), data["y"]) <= TOL
+
+
+@pytest.mark.skipif(KERAS_3, reason="Keras 3's load_model refuses tf.keras 2 recurrent configs (time_major); "
+                                    "load_attention_package_model is the way there")
+def test_keras_2_load_model_with_custom_objects():
+    for case in CASES:
+        model = keras.models.load_model(fixture(case, ".h5"), custom_objects={"Attention": Attention}, compile=False)
+        data = stored(case)
+        assert isinstance(model.get_layer("attention"), Attention)
+        assert max_abs_diff(model.predict(data["x"], verbose=0), data["y"]) <= TOL, case
+
+
+def test_compile_uses_the_recorded_loss_and_optimizer():
+    model = load_attention_package_model(fixture("luong_functional", ".h5"), compile=True)
+    data = stored("luong_functional")
+    assert type(model.optimizer).__name__ == "Adam"
+    loss = model.evaluate(data["x"], data["y"], verbose=0)
+    assert float(np.ravel(loss)[0]) <= 1e-9  # mse against its own stored predictions
+
+
+def test_plan_names_what_it_rewrites_and_why():
+    config, applied = plan_attention_package_model(read_legacy_file(fixture("luong_functional", ".h5")))
+    assert ("drop_time_major", "encoder") in applied
+    assert "time_major" in describe_rewrite("drop_time_major")
+    lstm = [l for l in config["config"]["layers"] if l["class_name"] == "LSTM"][0]
+    assert "time_major" not in lstm["config"]
+
+
+def _rewrite_config(src, dst, edit, keras_version=None):
+    shutil.copy(src, dst)
+    with h5py.File(dst, "a") as f:
+        config = json.loads(f.attrs["model_config"])
+        edit(config)
+        f.attrs["model_config"] = json.dumps(config)
+        if keras_version:
+            f.attrs["keras_version"] = keras_version
+    return dst
+
+
+def test_sequential_without_input_layer_loads(tmp_path):
+    # tf.keras 2 Sequential models built with input_shape= on the first layer (no Input).
+    def first_layer_input(config):
+        layers = config["config"]["layers"]
+        shape = layers.pop(0)["config"]["batch_input_shape"]
+        layers[0]["config"]["batch_input_shape"] = shape
+
+    path = _rewrite_config(fixture("bahdanau_sequential", ".h5"), str(tmp_path / "no_input.h5"), first_layer_input)
+    config, applied = plan_attention_package_model(read_legacy_file(path))
+    assert ("sequential_input_from_first_layer", None) in applied
+    model = load_attention_package_model(path)
+    data = stored("bahdanau_sequential")
+    assert max_abs_diff(model.predict(data["x"], verbose=0), data["y"]) <= TOL
+
+
+# -- bad files: one line naming the file, the problem and the fix; nothing executed ----------
+
+def _set_units(config, units):
+    for layer in config["config"]["layers"]:
+        if layer["class_name"] == "Attention":
+            layer["config"]["units"] = units
+
+
+def _set_score(config, score):
+    for layer in config["config"]["layers"]:
+        if layer["class_name"] == "Attention":
+            layer["config"]["score"] = score
+
+
+def _insert_lambda(config):
+    layers = config["config"]["layers"]
+    layers.insert(3, {"class_name": "Lambda", "name": "evil", "inbound_nodes": [[["attention", 0, 0, {}]]],
+                      "config": {"name": "evil", "function": ["not bytecode", None, None], "function_type": "lambda",
+                                 "module": "builtins", "output_shape": None, "arguments": {}}})
+    layers[4]["inbound_nodes"] = [[["evil", 0, 0, {}]]]
+
+
+def _builtin_attention(config):
+    for layer in config["config"]["layers"]:
+        if layer["class_name"] == "Attention":
+            layer["config"] = {"name": "attention", "trainable": True, "dtype": "float32", "use_scale": False}
+
+
+BAD_FILES = {
+    "missing": (lambda tmp: str(tmp / "nowhere.h5"), errors.NotAFileError, "no such file"),
+    "not_hdf5": (lambda tmp: _write(tmp / "model.h5", b"a text file renamed .h5\n"), errors.NotHDF5Error, "not an HDF5"),
+    "truncated": (lambda tmp: _write(tmp / "cut.h5", open(fixture("luong_functional", ".h5"), "rb").read()[:30000]),
+                  errors.NotHDF5Error, "truncated"),
+    "weights_only": (lambda tmp: fixture("luong_functional", "_weights.h5"), errors.NotAKerasFileError, "weights only"),
+    "legacy_attention_decoder": (lambda tmp: oracle.golden_path("echo_seq_full.h5"), errors.LegacyFileError,
+                                 "load_legacy_model"),
+    "keras_builtin_attention": (lambda tmp: _rewrite_config(fixture("luong_functional", ".h5"), str(tmp / "b.h5"),
+                                                            _builtin_attention),
+                                errors.UnknownLayerError, "no Attention layer of the attention package"),
+    "unknown_score": (lambda tmp: _rewrite_config(fixture("luong_functional", ".h5"), str(tmp / "s.h5"),
+                                                  lambda c: _set_score(c, "general")),
+                      errors.UnknownLayerError, "score='general'"),
+    "weights_do_not_fit": (lambda tmp: _rewrite_config(fixture("bahdanau_sequential", ".h5"), str(tmp / "u.h5"),
+                                                       lambda c: _set_units(c, 16)),
+                           errors.WeightMismatchError, "expects"),
+    "lambda_layer": (lambda tmp: _rewrite_config(fixture("luong_functional", ".h5"), str(tmp / "l.h5"), _insert_lambda),
+                     errors.UnsafeLambdaError, "Lambda"),
+    "keras_3_file": (lambda tmp: _rewrite_config(fixture("luong_functional", ".h5"), str(tmp / "k3.h5"),
+                                                 lambda c: None, keras_version="3.3.3"),
+                     errors.UnsupportedVersionError, "Keras 3.3.3"),
+}
+
+
+def _write(path, data):
+    with open(str(path), "wb") as f:
+        f.write(data)
+    return str(path)
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_bad_file_gives_one_line_naming_file_problem_and_fix(tmp_path, kind):
+    make, error, words = BAD_FILES[kind]
+    path = make(tmp_path)
+    before = sha256(path) if os.path.isfile(path) else None
+    with pytest.raises(error) as info:
+        load_attention_package_model(path)
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(path + ": ")
+    assert words in message
+    assert info.value.problem and info.value.fix
+    if before is not None:
+        assert sha256(path) == before
+
+
+# -- the layer itself ------------------------------------------------------------------------
+
+def test_constructor_defaults_and_validation():
+    layer = Attention()
+    assert (layer.units, layer.score) == (128, "luong")
+    for bad in ({"units": 0}, {"units": 2.5}, {"units": True}, {"score": "general"}, {"score": "Luong"}):
+        with pytest.raises(ValueError):
+            Attention(**bad)
+    with pytest.raises(ValueError, match="3D input"):
+        Attention(4).build((None, 8))
+
+
+@pytest.mark.parametrize("score", SCORES)
+def test_config_round_trip(score):
+    layer = Attention(units=7, score=score, name="att")
+    config = layer.get_config()
+    assert {"name", "trainable", "dtype", "units", "score"} <= set(config)
+    again = Attention.from_config(config)
+    assert again.get_config() == config
+    # The package's own config (what its .h5 files hold) builds ours.
+    ours = Attention.from_config({"name": "attention_5", "trainable": True, "dtype": "float32", "units": 6, "score": score})
+    assert (ours.name, ours.units, ours.score) == ("attention_5", 6, score)
+    assert keras.utils.get_registered_object("compat_attention>Attention") is Attention
+
+
+@pytest.mark.parametrize("score", SCORES)
+@pytest.mark.parametrize("steps", [1, 6, None])
+def test_shapes_and_weights(score, steps):
+    layer = Attention(units=5, score=score)
+    inputs = keras.Input((steps, 3))
+    out = layer(inputs)
+    assert tuple(out.shape) == (None, 5)
+    assert layer.compute_output_shape((None, steps, 3)) == (None, 5)
+    shapes = {"luong_w": (3, 3), "bahdanau_v": (3, 1), "bahdanau_w1": (3, 3), "bahdanau_w2": (3, 3),
+              "attention_vector": (6, 5)}
+    assert [tuple(w.shape) for w in layer.weights] == [shapes[s] for s in WEIGHT_SUBLAYERS[score]]
+    assert len(layer.trainable_weights) == len(WEIGHT_SUBLAYERS[score])
+
+
+@pytest.mark.parametrize("score", SCORES)
+@pytest.mark.parametrize("steps", [1, 2, 9])
+def test_matches_the_documented_equations(score, steps):
+    rng = np.random.RandomState(steps)
+    layer = Attention(units=4, score=score)
+    x = rng.normal(0, 1, (3, steps, 5)).astype("float32")
+    layer(x)
+    kernels = [rng.normal(0, 0.8, tuple(w.shape)).astype("float32") for w in layer.weights]
+    layer.set_weights(kernels)
+    assert max_abs_diff(layer(x), numpy_attention(x, kernels, score)) <= TOL
+
+
+@pytest.mark.parametrize("score", SCORES)
+def test_unknown_length_runs_on_every_length(score):
+    rng = np.random.RandomState(0)
+    inputs = keras.Input((None, 4))
+    model = keras.Model(inputs, Attention(units=3, score=score)(inputs))
+    kernels = [rng.normal(0, 0.8, tuple(w.shape)).astype("float32") for w in model.weights]
+    model.set_weights(kernels)
+    for steps in (1, 4, 11):
+        x = rng.normal(0, 1, (2, steps, 4)).astype("float32")
+        assert max_abs_diff(model.predict(x, verbose=0), numpy_attention(x, kernels, score)) <= TOL
+
+
+def test_mask_is_ignored_and_not_passed_on():
+    rng = np.random.RandomState(1)
+    x = rng.normal(0, 1, (2, 5, 3)).astype("float32")
+    x[0, 3:] = 0.0  # padded steps
+    inputs = keras.Input((5, 3))
+    masked = keras.layers.Masking(0.0)(inputs)
+    layer = Attention(units=4)
+    with_mask = keras.Model(inputs, layer(masked))
+    without = keras.Model(inputs, layer(inputs))
+    np.testing.assert_array_equal(with_mask.predict(x, verbose=0), without.predict(x, verbose=0))
+    assert layer.compute_mask(x, np.ones((2, 5), bool)) is None
+
+
+@pytest.mark.parametrize("suffix", SAVE_SUFFIXES)
+def test_model_with_our_layer_saves_and_reloads(tmp_path, suffix):
+    model = load_attention_package_model(fixture("bahdanau_sequential", ".h5"))
+    path = str(tmp_path / ("model" + suffix))
+    model.save(path)
+    reloaded = keras.models.load_model(path, compile=False)
+    data = stored("bahdanau_sequential")
+    assert isinstance(reloaded.get_layer("attention"), Attention)
+    assert reloaded.get_layer("attention").score == "bahdanau"
+    assert max_abs_diff(reloaded.predict(data["x"], verbose=0), data["y"]) <= TOL
+
+
+@pytest.mark.parametrize("score", SCORES)
+def test_trains(score):
+    rng = np.random.RandomState(2)
+    inputs = keras.Input((6, 4))
+    model = keras.Model(inputs, keras.layers.Dense(1)(Attention(units=8, score=score)(inputs)))
+    model.compile(optimizer=keras.optimizers.SGD(0.1), loss="mse")
+    x, y = rng.normal(0, 1, (32, 6, 4)).astype("float32"), rng.normal(0, 1, (32, 1)).astype("float32")
+    before = [np.array(w) for w in model.get_weights()]
+    history = model.fit(x, y, epochs=3, batch_size=32, verbose=0)
+    losses = history.history["loss"]
+    assert np.isfinite(losses).all() and losses[-1] < losses[0]
+    # Every kernel of the layer receives a gradient.
+    assert all(not np.array_equal(a, np.array(b)) for a, b in zip(before, model.get_weights()))
+
+
+# -- the live package (the attention_pkg tox env) --------------------------------------------
+
+LIVE_SHAPES = [(1, 4, 3), (2, 3, 5), (10, 8, 32), (7, 5, 16), (40, 16, 128)]  # (T, D, units)
+
+
+def _live_diff(score, steps, features, units):
+    rng = np.random.RandomState(steps * 1000 + features)
+    x = rng.normal(0, 1, (4, steps, features)).astype("float32")
+    theirs = PackageAttention(units=units, score=score)
+    theirs(x)
+    kernels = [rng.normal(0, 0.7, tuple(w.shape)).astype("float32") for w in theirs.weights]
+    theirs.set_weights(kernels)
+    ours = Attention.from_config(theirs.get_config())  # the package's config builds ours
+    ours(x)
+    # Same weight names after the layer's own name, same shapes, same order.
+    assert [(w.name.split("/", 1)[1], tuple(w.shape)) for w in ours.weights] == \
+        [(w.name.split("/", 1)[1], tuple(w.shape)) for w in theirs.weights]
+    ours.set_weights(kernels)
+    return max_abs_diff(ours(x), np.asarray(theirs(x), np.float64))
+
+
+@needs_package
+@pytest.mark.parametrize("score", SCORES)
+def test_live_package_on_random_weights(score, record_property):
+    diffs = {shape: _live_diff(score, *shape) for shape in LIVE_SHAPES}
+    record_property(PROPERTY, max(diffs.values()))
+    report = ", ".join("T=%d D=%d units=%d: %.1e" % (shape + (diff,)) for shape, diff in diffs.items())
+    print("live %s: %s" % (score, report))
+    assert max(diffs.values()) <= TOL, report
+
+
+def _saved_now_diff(tmp_path, score, steps):
+    inputs = keras.Input((steps, 5))  # the package runs on this env's tf.keras
+    x = keras.layers.LSTM(6, return_sequences=True)(inputs)
+    x = PackageAttention(units=4, score=score)(x)
+    model = keras.Model(inputs, keras.layers.Dense(2)(x))
+    rng = np.random.RandomState(3)
+    model.set_weights([rng.normal(0, 0.7, tuple(w.shape)).astype("float32") for w in model.weights])
+    path = str(tmp_path / ("%s_%s.h5" % (score, steps)))
+    model.save(path)
+    loaded = load_attention_package_model(path)
+    diffs = []
+    for length in ([steps] if steps else [1, 4, 9]):
+        x = rng.normal(0, 1, (3, length, 5)).astype("float32")
+        diffs.append(max_abs_diff(loaded.predict(x, verbose=0), np.asarray(model.predict(x, verbose=0), np.float64)))
+    return max(diffs)
+
+
+@needs_package
+def test_live_package_files_saved_now_load(tmp_path, record_property):
+    # T=1 for both scores; T unknown (None) for luong, the one score whose package layer accepts it.
+    cases = [("luong", 1), ("bahdanau", 1), ("luong", None), ("bahdanau", 3)]
+    diffs = {case: _saved_now_diff(tmp_path, *case) for case in cases}
+    record_property(PROPERTY, max(diffs.values()))
+    report = ", ".join("%s T=%s: %.1e" % (score, steps, diff) for (score, steps), diff in diffs.items())
+    print("saved now: " + report)
+    assert max(diffs.values()) <= TOL, report
