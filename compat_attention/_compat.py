@@ -238,6 +238,36 @@ def _save_suffixes():
 SAVE_SUFFIXES = _save_suffixes()
 
 
+def keras_mask_of(tensor):
+    """The Keras mask that the layer which made ``tensor`` attached to it, or None.
+
+    Keras fills a layer's ``mask`` argument from its input only when the call
+    has a single tensor argument (Keras 3), or not at all when tensors are
+    passed as keywords (Keras 2); a layer called with ``initial_state=`` reads
+    the mask of its input with this instead.
+    """
+    if KERAS_3:
+        try:  # Keras 3 has no public spelling; on torch the mask lives in a side table
+            from keras.src.backend.common.masking import get_keras_mask
+        except ImportError:  # pragma: no cover - a Keras 3 that moved it
+            return getattr(tensor, "_keras_mask", None)
+        return get_keras_mask(tensor)
+    return getattr(tensor, "_keras_mask", None)
+
+
+def node_call_arguments(layer, index=0):
+    """The ``(args, kwargs)`` a functional model called ``layer`` with, for its ``index``-th call.
+
+    Keras 3 keeps them on ``node.arguments``, Keras 2 on ``node.call_args`` /
+    ``node.call_kwargs``. Keras 3 also records the ``mask`` it passed; Keras 2
+    carries masks on the tensors instead.
+    """
+    node = layer._inbound_nodes[index]
+    if KERAS_3:
+        return tuple(node.arguments.args), dict(node.arguments.kwargs)
+    return tuple(node.call_args), dict(node.call_kwargs)
+
+
 def export_for_serving(model, path):
     """Write ``model`` as a TensorFlow SavedModel with a ``serve`` endpoint.
 

@@ -1,6 +1,6 @@
 """``AttentionDecoder``: the legacy Keras 2.0.x attention decoder on ``keras.layers.RNN``."""
 
-from ._compat import RNN_KWARGS, in_train_phase, keras, ops, register_serializable
+from ._compat import RNN_KWARGS, in_train_phase, keras, keras_mask_of, ops, register_serializable
 from .cell import AttentionDecoderCell
 
 # Keys that Keras 2.0.x wrote into every Recurrent config and that modern RNNs
@@ -171,7 +171,10 @@ class AttentionDecoder(keras.layers.RNN):
 
     def call(self, inputs, mask=None, training=None, initial_state=None, targets=None):
         # The legacy decoder never read the mask: it attends over padded steps too.
-        attention_mask = mask if self.mask_attention else None
+        attention_mask = None
+        if self.mask_attention:
+            # Keras passes no mask when the call has tensors besides `inputs` (initial_state=).
+            attention_mask = mask if mask is not None else keras_mask_of(inputs)
         state = self._initial_decoder_state(initial_state)
         if targets is not None and not self.teacher_forcing:
             raise ValueError("AttentionDecoder got `targets` but was built with teacher_forcing=False; "

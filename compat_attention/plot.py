@@ -3,17 +3,16 @@
 import numpy as np
 
 from . import errors
-from ._compat import keras, ops
+from ._compat import keras, node_call_arguments, ops
 from .layer import AttentionDecoder
 
 
 def attention_model(model, layer=None):
     """A model that maps ``model``'s inputs to the attention of one of its decoders.
 
-    Works for any model whose ``AttentionDecoder`` was called once on a single
-    tensor (the legacy pattern). A decoder that already has
-    ``return_attention=True`` is read as it is; otherwise a copy of it with
-    ``return_attention=True`` and the same weights is put on the same input.
+    A decoder that already has ``return_attention=True`` is read as it is;
+    otherwise a copy of it with ``return_attention=True`` and the same weights
+    is called on the same inputs (encoder sequence, mask, ``initial_state``).
 
     Args:
         model: a built Keras model holding an ``AttentionDecoder``.
@@ -29,15 +28,16 @@ def attention_model(model, layer=None):
     decoder = _find_decoder(model, layer)
     if decoder.return_attention:
         return keras.Model(model.inputs, decoder.output[1])
-    source = decoder.input
-    if isinstance(source, (list, tuple)):
+    args, kwargs = node_call_arguments(decoder)
+    if "targets" in kwargs:
         raise ValueError(
-            "AttentionDecoder %r was called with more than the encoder sequence (initial_state or targets); "
-            "build it with return_attention=True to read its attention." % decoder.name)
+            "AttentionDecoder %r reads teacher-forcing targets; build it with return_attention=True "
+            "to read its attention." % decoder.name)
+    kwargs = {k: v for k, v in kwargs.items() if k in ("initial_state", "mask") and v is not None}
     config = dict(decoder.get_config(), return_attention=True, return_probabilities=False,
                   name=decoder.name + "_attention")
     probe = AttentionDecoder.from_config(config)
-    _, attention = probe(source)
+    _, attention = probe(args[0], **kwargs)
     probe.set_weights(decoder.get_weights())
     return keras.Model(model.inputs, attention)
 

@@ -40,6 +40,28 @@ def test_attention_model_gives_the_legacy_probabilities_of_the_same_weights():
     np.testing.assert_allclose(got, want, atol=1e-6)
 
 
+def _masked_bidirectional(return_attention):
+    keras.utils.set_random_seed(1)
+    tokens = keras.Input((6,), dtype="int32")
+    embedded = keras.layers.Embedding(9, 4, mask_zero=True)(tokens)
+    seq, fh, _fc, bh, _bc = keras.layers.Bidirectional(
+        keras.layers.LSTM(3, return_sequences=True, return_state=True))(embedded)
+    out = AttentionDecoder(6, 5, output_length=3, mask_attention=True, return_attention=return_attention,
+                           name="decoder")(seq, initial_state=[fh, bh])
+    return keras.Model(tokens, out)
+
+
+def test_attention_model_reuses_the_mask_and_initial_state_of_the_decoder_call():
+    model = _masked_bidirectional(return_attention=False)
+    reference = _masked_bidirectional(return_attention=True)
+    reference.set_weights(model.get_weights())
+    ids = np.array([[3, 5, 1, 0, 0, 0], [1, 2, 7, 8, 4, 6]], "int32")
+    got = attention_model(model).predict(ids, verbose=0)
+    want = reference.predict(ids, verbose=0)[1]
+    np.testing.assert_allclose(got, want, atol=1e-6)
+    assert (got[0, :, 3:] == 0).all() and (got[1] > 0).all()
+
+
 def test_attention_model_explains_a_model_without_a_decoder():
     model = keras.Sequential([keras.layers.Input((5, 8)), keras.layers.LSTM(4)])
     with pytest.raises(ValueError, match="expected one AttentionDecoder in the model, found none"):
