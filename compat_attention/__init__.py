@@ -12,12 +12,14 @@ from .errors import LegacyFileError
 from .files import convert_legacy_model, inspect_legacy_file, verify_legacy_model
 from .legacy_h5 import load_legacy_model, load_legacy_weights
 from .layer import AttentionDecoder
+from .luong import Attention, load_attention_package_model
 from .plot import attention_model, plot_attention
 from .tdd import _time_distributed_dense, time_distributed_dense
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Attention",
     "AttentionDecoder",
     "AttentionDecoderCell",
     "LEGACY_HARD_SIGMOID",
@@ -25,6 +27,7 @@ __all__ = [
     "LegacyFileError",
     "convert_legacy_model",
     "inspect_legacy_file",
+    "load_attention_package_model",
     "load_legacy_model",
     "load_legacy_weights",
     "verify_legacy_model",
