@@ -76,8 +76,8 @@ def envlist(tox_ini):
     return [name.strip() for name in re.split(r"[,\s]+", raw) if name.strip()]
 
 
-def read_junit(path):
-    """Counts and the largest ``max_abs_diff`` property of a pytest junit report."""
+def read_junit(path, prop_name="max_abs_diff"):
+    """Counts and the largest ``prop_name`` property of a pytest junit report (and how many)."""
     root = ET.parse(path).getroot()
     suites = [root] if root.tag == "testsuite" else root.findall("testsuite")
     counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
@@ -87,7 +87,7 @@ def read_junit(path):
     diffs = []
     for case in root.iter("testcase"):
         for prop in case.iter("property"):
-            if prop.get("name") == "max_abs_diff":
+            if prop.get("name") == prop_name:
                 diffs.append(float(prop.get("value")))
     counts["passed"] = counts["tests"] - counts["failures"] - counts["errors"] - counts["skipped"]
     return counts, (max(diffs) if diffs else None), len(diffs)
@@ -122,8 +122,9 @@ def build_table(reports_dir, envs):
         if os.path.isdir(reports_dir) else []
     order = list(envs) + [e for e in found if e not in envs]
     lines = [
-        "| env | TensorFlow | Keras | backend | Python | tests | max abs diff vs golden |",
-        "|---|---|---|---|---|---|---|",
+        "| env | TensorFlow | Keras | backend | Python | tests | max abs diff vs golden"
+        " | `Attention` vs attention 5.0.0 |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     stamps = []
     for env in order:
@@ -134,7 +135,7 @@ def build_table(reports_dir, envs):
             with open(json_path) as f:
                 info = json.load(f)
         if not os.path.exists(xml_path):
-            lines.append("| %s | %s | %s | %s | %s | **no report** (env did not run, or failed to install) | – |" % (
+            lines.append("| %s | %s | %s | %s | %s | **no report** (env did not run, or failed to install) | – | – |" % (
                 env, info.get("tensorflow") or "–", _keras_cell(info) if info else "–",
                 _backend_cell(info) if info else "–", info.get("python", "–")))
             continue
@@ -143,9 +144,11 @@ def build_table(reports_dir, envs):
             if suite.get("timestamp"):
                 stamps.append(suite.get("timestamp")[:10])
         diff_cell = "%.1e (%d cases)" % (diff, n_diffs) if diff is not None else "–"
-        lines.append("| %s | %s | %s | %s | %s | %s | %s |" % (
+        _, package_diff, n_package = read_junit(xml_path, "attention_pkg_max_abs_diff")
+        package_cell = "%.1e (%d checks)" % (package_diff, n_package) if package_diff is not None else "–"
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
             env, info.get("tensorflow") or "–", _keras_cell(info), _backend_cell(info),
-            info.get("python", "?"), _result(counts), diff_cell))
+            info.get("python", "?"), _result(counts), diff_cell, package_cell))
     when = max(stamps) if stamps else datetime.date.today().isoformat()
     lines.append("")
     lines.append("Tolerance 1e-5. Generated %s from `.tox/reports/` by `python tools/compat_table.py`." % when)
