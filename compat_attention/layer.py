@@ -1,11 +1,18 @@
 """``AttentionDecoder``: the legacy Keras 2.0.x attention decoder on ``keras.layers.RNN``."""
 
-from ._compat import RNN_KWARGS, keras, register_serializable
+from ._compat import RNN_KWARGS, keras, ops, register_serializable
 from .cell import AttentionDecoderCell
 
 # Keys that Keras 2.0.x wrote into every Recurrent config and that modern RNNs
 # no longer take. They never changed this layer's numbers.
 _LEGACY_ONLY_KEYS = ("implementation",)
+
+#: Sequences with a static length up to this are decoded by a Python loop (unrolled into
+#: the graph) whatever ``unroll`` says; longer or dynamic ones use the RNN's symbolic loop.
+#: Same numbers either way; unrolling drops the loop's per-step bookkeeping, which at the
+#: tutorial's T=5 costs more than the step itself (see benchmarks/). Graph size and
+#: compile time grow with T, hence the bound.
+AUTO_UNROLL_MAX_STEPS = 16
 
 
 @register_serializable()
@@ -43,6 +50,10 @@ class AttentionDecoder(keras.layers.RNN):
         **kwargs: Base RNN/Layer arguments (``return_sequences``, ``unroll``,
             ``go_backwards``, ``trainable``, ``dtype``, ...). Keys that only
             Keras 2.0.x configs carry (``implementation``) are accepted and ignored.
+            ``unroll=True`` always unrolls; with ``unroll=False`` (the legacy
+            default, kept in the config) the layer still unrolls sequences of a
+            static length up to ``AUTO_UNROLL_MAX_STEPS`` itself, for speed: the
+            numbers are the same.
 
     Call arguments:
         inputs: A 3D tensor (B, T, D), the encoder sequence.
@@ -117,8 +128,21 @@ class AttentionDecoder(keras.layers.RNN):
     def call(self, inputs, mask=None, training=None):
         # The legacy decoder never read the mask: it attends over padded steps too.
         initial_state, constants = self.cell.precompute(inputs)
+        steps = _as_tuple(inputs.shape)[1]
         with self.cell.bind(constants):
+            if steps is not None and 0 < steps <= AUTO_UNROLL_MAX_STEPS and not (self.return_state or self.go_backwards):
+                return self._unrolled(initial_state, steps, training)
             return super().call(inputs, initial_state=initial_state, mask=None, training=training)
+
+    def _unrolled(self, states, steps, training):
+        """The decoding loop as ``steps`` calls of the cell (the step never reads its input)."""
+        outputs = []
+        for _ in range(steps):
+            output, states = self.cell.call(None, states, training=training)
+            outputs.append(output)
+        if self.return_sequences:
+            return ops.stack(outputs, axis=1)
+        return outputs[-1]
 
     def compute_output_shape(self, input_shape):
         batch, steps = _as_tuple(input_shape)[:2]
