@@ -15,6 +15,12 @@ Measures, in one process on one Keras:
 3. peak resident memory of a training step at T=100 (in a child process);
 4. each of the above again with XLA (``jit_compile=True``) where the backend has it.
 
+On tf.keras (TF <= 2.15) the XLA run leaves out the tutorial's training row: there the
+stock ``LSTM`` layer (in both tutorial models) makes ``fit(jit_compile=True)`` compile a new
+XLA executable at every batch (2-7 s and ~25 MB each; a bare ``LSTM`` model does it too,
+``SimpleRNN``/``Dense``/``AttentionDecoder`` alone compile once per shape), so one epoch
+takes minutes and memory grows without bound.
+
 Legacy reference on this 2-core machine (Keras 2.0.8 + TF 1.3): AttentionDecoder(128, 32)
 predicts ~5000 samples/s at T=10 and ~84/s at T=100 (a 60x drop); the tutorial model trains
 at ~1760 samples/s.
@@ -35,7 +41,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 from compat_attention import AttentionDecoder, keras_description  # noqa: E402
-from compat_attention._compat import BACKEND, keras  # noqa: E402
+from compat_attention._compat import BACKEND, KERAS_3, keras  # noqa: E402
 
 LEGACY = {"predict_T10": 5000.0, "predict_T100": 84.0, "train_tutorial": 1760.0}
 
@@ -113,7 +119,7 @@ def predict_rate(model, x, batch, repeats):
         _timed(lambda: model.predict(x, batch_size=batch, verbose=0), len(x)) for _ in range(repeats))
 
 
-def tutorial_rows(repeats, xla, rounds=3):
+def tutorial_rows(repeats, xla, rounds=3, jobs=("train", "predict")):
     """Attention vs baseline, timed in alternating rounds (A, B, A, B, ...) so that drifts
     in the machine's speed hit both; each figure is a median over all epochs / calls, the
     ratio the median of the per-round ratios."""
@@ -124,6 +130,7 @@ def tutorial_rows(repeats, xla, rounds=3):
         "train": lambda m: train_rates(m, x, y, 64, repeats),
         "predict": lambda m: [predict_rate(m, x, 256, repeats)],
     }
+    measures = {job: measures[job] for job in jobs}
     rows = {name: {} for name in models}
     rows["ratio"] = {}
     for job, measure in measures.items():
@@ -186,6 +193,8 @@ def main(argv=None):
     parser.add_argument("--rounds", type=int, default=5, help="alternating attention/baseline rounds (5)")
     parser.add_argument("--no-xla", action="store_true", help="skip the jit_compile runs")
     parser.add_argument("--json", default=None, help="write the results here")
+    parser.add_argument("--only", choices=("tutorial",), default=None,
+                        help="only the tutorial comparison (faster to iterate on)")
     args = parser.parse_args(argv)
     repeats = args.repeats or (3 if args.quick else 5)
     lengths = (10, 50, 100) if args.quick else (10, 25, 50, 100, 200)
@@ -197,16 +206,20 @@ def main(argv=None):
     print("compat_attention benchmark on %s (%s)" % (result["keras"], result["machine"]), flush=True)
     for xla in modes:
         label = "xla" if xla else ("jit" if BACKEND == "jax" else "graph")
-        tut = tutorial_rows(repeats, xla, rounds=args.rounds)
-        scale = scaling_rows(lengths, repeats, xla)
-        mem = peak_memory_mb(100, xla)
+        # See the module docstring: tf.keras's LSTM recompiles at every XLA training step.
+        jobs = ("train", "predict") if (KERAS_3 or not xla) else ("predict",)
+        tut = tutorial_rows(repeats, xla, rounds=args.rounds, jobs=jobs)
+        scale = {} if args.only else scaling_rows(lengths, repeats, xla)
+        mem = None if args.only else peak_memory_mb(100, xla)
         result["runs"][label] = {"tutorial": tut, "scaling": {str(k): v for k, v in scale.items()},
                                  "peak_train_memory_mb_T100": mem}
         print("\n[%s] tutorial model, T=5 (samples/s, median of %d)" % (label, repeats))
         print("%-22s %12s %12s" % ("", "train b=64", "predict b=256"))
-        for name in ("attention", "baseline"):
-            print("%-22s %12.0f %12.0f" % (name, tut[name]["train"], tut[name]["predict"]))
-        print("%-22s %12.2f %12.2f" % ("ratio att/baseline", tut["ratio"]["train"], tut["ratio"]["predict"]))
+        for name, fmt in (("attention", "%12.0f"), ("baseline", "%12.0f"), ("ratio", "%12.2f")):
+            cells = [fmt % tut[name][job] if job in tut[name] else "%12s" % "n/a" for job in ("train", "predict")]
+            print("%-22s %s %s" % ("ratio att/baseline" if name == "ratio" else name, *cells))
+        if args.only:
+            continue
         print("\n[%s] AttentionDecoder(128, 32), input (T, 128) (samples/s)" % label)
         print("%-6s %12s %12s" % ("T", "predict", "train"))
         for steps, row in scale.items():

@@ -87,6 +87,16 @@ def _cumsum(sizes):
         yield total
 
 
+def _keras3_split(x, sizes):
+    if BACKEND == "tensorflow":
+        # keras.ops.split turns static split points into a tensor and back (about 20 extra
+        # graph ops per split); tf.split with the sizes is one SplitV.
+        import tensorflow as tf
+
+        return tf.split(x, list(sizes), axis=-1)
+    return keras.ops.split(x, list(_cumsum(sizes[:-1])), axis=-1)
+
+
 def _keras3_ops():
     k = keras.ops
     return types.SimpleNamespace(
@@ -102,7 +112,8 @@ def _keras3_ops():
         einsum=k.einsum,
         sum=k.sum,
         # Split the last axis into pieces of the given sizes (one op; its gradient is one concat).
-        split=lambda x, sizes: k.split(x, list(_cumsum(sizes[:-1])), axis=-1),
+        split=_keras3_split,
+        stack=lambda tensors, axis=0: k.stack(list(tensors), axis=axis),
         tanh=k.tanh,
         convert_to_tensor=k.convert_to_tensor,
         # A NumPy array from any backend's tensor (np.asarray fails on a torch tensor
@@ -132,6 +143,7 @@ def _tf_ops():
         einsum=tf.einsum,
         sum=tf.reduce_sum,
         split=lambda x, sizes: tf.split(x, list(sizes), axis=-1),
+        stack=lambda tensors, axis=0: tf.stack(list(tensors), axis=axis),
         tanh=tf.tanh,
         convert_to_tensor=tf.convert_to_tensor,
         convert_to_numpy=lambda x: x.numpy() if hasattr(x, "numpy") else np.asarray(x),

@@ -29,9 +29,9 @@ StepConstants = collections.namedtuple(
         "sequence",         # x, (B, T, D)
         "projected",        # x . U_a + b_a, (B, T, U)
         "score_vector",     # V_a, (U,)
-        "state_kernel",     # [W_a | U_r | U_z | 0 | U_o], (U, 4U + O)
-        "input_kernel",     # [[W_r | W_z | W_p | W_o]; [C_r | C_z | C_p | C_o]], (O + D, 3U + O)
-        "input_bias",       # [b_r | b_z | b_p | b_o], (3U + O,)
+        "state_kernel",     # [W_a | U_r | U_z | U_o], (U, 3U + O)
+        "input_kernel",     # [[W_r | W_z | W_o | W_p]; [C_r | C_z | C_o | C_p]], (O + D, 3U + O)
+        "input_bias",       # [b_r | b_z | b_o | b_p], (3U + O,)
         "proposal_kernel",  # U_p, (U, U)
         "score_bias",       # None, or float32 (B, T): 0 on real steps, -1e9 on padded ones
         "prev_from_inputs",  # Python bool: the previous output is the step input (teacher forcing)
@@ -192,20 +192,19 @@ class AttentionDecoderCell(keras.layers.Layer):
             s0 = ops.cast(initial_state, self.compute_dtype)
         y0 = ops.zeros((ops.shape(sequence)[0], self.output_dim), dtype=s0.dtype)
         projected = ops.dot(sequence, self.U_a) + self.b_a
-        # Fused kernels. The state feeds [W_a | U_r | U_z | 0 | U_o]: past its first U
-        # columns it lines up with the gate pre-activations [r | z | p | o] that the stacked
-        # [W_*; C_*] make from [y, c], so one add joins them (the proposal takes its state
-        # term from r * s later, hence the zero block).
-        zeros = ops.zeros((self.units, self.units), dtype=self.W_a.dtype)
-        state_kernel = ops.concatenate([self.W_a, self.U_r, self.U_z, zeros, self.U_o], axis=1)
+        # Fused kernels, gate columns in the order [r | z | o | p]. The state feeds
+        # [W_a | U_r | U_z | U_o]: past its first U columns it lines up with the first three
+        # gate blocks that the stacked [W_*; C_*] make from [y, c]. The proposal takes its
+        # state term from r * s later, so it sits last and the state kernel stops before it.
+        state_kernel = ops.concatenate([self.W_a, self.U_r, self.U_z, self.U_o], axis=1)
         input_kernel = ops.concatenate(
             [
-                ops.concatenate([self.W_r, self.W_z, self.W_p, self.W_o], axis=1),
-                ops.concatenate([self.C_r, self.C_z, self.C_p, self.C_o], axis=1),
+                ops.concatenate([self.W_r, self.W_z, self.W_o, self.W_p], axis=1),
+                ops.concatenate([self.C_r, self.C_z, self.C_o, self.C_p], axis=1),
             ],
             axis=0,
         )
-        input_bias = ops.concatenate([self.b_r, self.b_z, self.b_p, self.b_o], axis=0)
+        input_bias = ops.concatenate([self.b_r, self.b_z, self.b_o, self.b_p], axis=0)
         score_vector = ops.convert_to_tensor(self.V_a)                     # (U,)
         # Every weight the loop needs is read here, once: no variable reads inside the loop.
         score_bias = None
@@ -237,17 +236,17 @@ class AttentionDecoderCell(keras.layers.Layer):
         c = constants
         state = states[0]
         prev_y = inputs if c.prev_from_inputs else states[1]
-        units = self.units
+        units, out = self.units, self.output_dim
 
-        to_attention, to_gates = ops.split(ops.dot(state, c.state_kernel), (units, 3 * units + self.output_dim))
+        to_attention, to_gates = ops.split(ops.dot(state, c.state_kernel), (units, 2 * units + out))
         energy = ops.tanh(c.projected + ops.expand_dims(to_attention, 1))     # (B, T, U)
         alpha = _softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
         context = ops.einsum("bt,btd->bd", alpha, c.sequence)                # (B, D)
 
-        gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), c.input_kernel)
-        gates = gates + (to_gates + c.input_bias)
-        reset, update, proposal, logits = ops.split(gates, (units, units, units, self.output_dim))
-        reset, update = ops.sigmoid(reset), ops.sigmoid(update)
+        gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), c.input_kernel) + c.input_bias
+        gates, proposal = ops.split(gates, (2 * units + out, units))
+        gates, logits = ops.split(gates + to_gates, (2 * units, out))
+        reset, update = ops.split(ops.sigmoid(gates), (units, units))       # one sigmoid for r, z
         proposal = ops.tanh(proposal + ops.dot(reset * state, c.proposal_kernel))
         new_state = (1.0 - update) * state + update * proposal
         # Legacy quirk kept on purpose: y_t reads the previous state, not new_state.

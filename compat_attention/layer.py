@@ -7,6 +7,13 @@ from .cell import AttentionDecoderCell
 # no longer take. They never changed this layer's numbers.
 _LEGACY_ONLY_KEYS = ("implementation",)
 
+#: Sequences with a static length up to this are decoded by a Python loop (unrolled into
+#: the graph) whatever ``unroll`` says; longer or dynamic ones use the RNN's symbolic loop.
+#: Same numbers either way; unrolling drops the loop's per-step bookkeeping, which at the
+#: tutorial's T=5 costs more than the step itself (see benchmarks/). Graph size and
+#: compile time grow with T, hence the bound.
+AUTO_UNROLL_MAX_STEPS = 16
+
 
 @register_serializable()
 class AttentionDecoder(keras.layers.RNN):
@@ -63,6 +70,10 @@ class AttentionDecoder(keras.layers.RNN):
         **kwargs: Base RNN/Layer arguments (``return_sequences``, ``unroll``,
             ``go_backwards``, ``trainable``, ``dtype``, ...). Keys that only
             Keras 2.0.x configs carry (``implementation``) are accepted and ignored.
+            ``unroll=True`` always unrolls; with ``unroll=False`` (the legacy
+            default, kept in the config) the layer still unrolls sequences of a
+            static length up to ``AUTO_UNROLL_MAX_STEPS`` itself, for speed: the
+            numbers are the same.
 
     Call arguments:
         inputs: A 3D tensor (B, T, D), the encoder sequence.
@@ -192,8 +203,12 @@ class AttentionDecoder(keras.layers.RNN):
         """Run the loop over ``driver`` (one step per driver step) attending over ``inputs``."""
         states, constants = self.cell.precompute(
             inputs, initial_state=initial_state, attention_mask=attention_mask, prev_from_inputs=forced)
+        steps = _as_tuple(driver.shape)[1]
         with self.cell.bind(constants):
-            result = super().call(driver, initial_state=states, mask=None, training=training)
+            if steps is not None and 0 < steps <= AUTO_UNROLL_MAX_STEPS and not (self.return_state or self.go_backwards):
+                result = self._unrolled(driver if forced else None, states, steps, training)
+            else:
+                result = super().call(driver, initial_state=states, mask=None, training=training)
         if not self.return_attention:
             return result
         rest = []
@@ -232,6 +247,21 @@ class AttentionDecoder(keras.layers.RNN):
                 "AttentionDecoder: `targets` must be the true outputs, shape (batch, %s, %d); got %s."
                 % (self.output_length or "timesteps", self.output_dim, tuple(targets.shape)))
         return targets
+
+    def _unrolled(self, driver, states, steps, training):
+        """The decoding loop as ``steps`` calls of the cell.
+
+        ``driver`` is None when the step reads nothing from its input (the legacy
+        case), else the sequence whose step t the step reads (teacher forcing).
+        """
+        outputs = []
+        for t in range(steps):
+            step_input = None if driver is None else driver[:, t]
+            output, states = self.cell.call(step_input, states, training=training)
+            outputs.append(output)
+        if self.return_sequences:
+            return ops.stack(outputs, axis=1)
+        return outputs[-1]
 
     def compute_output_shape(self, input_shape):
         batch, steps = _as_tuple(input_shape)[:2]

@@ -201,3 +201,31 @@ def test_new_options_round_trip_through_config():
 def test_output_length_must_be_positive():
     with pytest.raises(ValueError, match="output_length must be a positive integer"):
         AttentionDecoder(4, 3, output_length=0)
+
+
+def test_every_option_gives_the_same_numbers_unrolled_and_in_the_symbolic_loop(monkeypatch):
+    # Short static sequences are decoded by an unrolled Python loop, the others by the RNN's
+    # symbolic loop; both paths must agree for every option.
+    from compat_attention import layer as layer_module
+
+    w, x = _weights(), _x()
+    mask = np.array([[True] * T, [True, True, False, False]])
+    targets = _one_hot(np.random.RandomState(6).randint(0, O, (B, 3)), O)
+    state = np.random.RandomState(7).uniform(-1, 1, (B, U)).astype("float32")
+
+    def run():
+        layer = _layer(w, output_length=3, return_attention=True, mask_attention=True, teacher_forcing=True)
+        forced = layer(x, mask=mask, initial_state=state, targets=targets, training=True)
+        free = layer(x, mask=mask, initial_state=state)
+        return [_np(t) for t in (*forced, *free)]
+
+    unrolled = run()
+    monkeypatch.setattr(layer_module, "AUTO_UNROLL_MAX_STEPS", 0)
+    looped = run()
+    for a, b in zip(unrolled, looped):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    prev = np.concatenate([np.zeros((B, 1, O)), targets[:, :-1]], axis=1)
+    want_y, want_a = extended_reference.decoder(x, w, output_length=3, mask=mask, initial_state=state,
+                                                prev_outputs=prev)
+    np.testing.assert_allclose(looped[0], want_y, atol=1e-5)
+    np.testing.assert_allclose(looped[1], want_a, atol=1e-5)
