@@ -7,6 +7,7 @@ of the legacy layer on its frozen weights.
 
 from ._compat import describe as keras_description
 from ._compat import LEGACY_HARD_SIGMOID, export_for_serving, legacy_hard_sigmoid
+from .blocks import AttentionPooling, AxisMean, AxisSum, attention_3d_block
 from .cell import WEIGHT_NAMES, AttentionDecoderCell
 from .errors import LegacyFileError
 from .files import convert_legacy_model, inspect_legacy_file, verify_legacy_model
@@ -21,6 +22,10 @@ __version__ = "0.1.0"
 __all__ = [
     "Attention",
     "AttentionDecoder",
+    "AttentionPooling",
+    "AxisMean",
+    "AxisSum",
+    "attention_3d_block",
     "AttentionDecoderCell",
     "LEGACY_HARD_SIGMOID",
     "WEIGHT_NAMES",
@@ -53,4 +58,7 @@ def custom_objects():
         "AttentionDecoder": AttentionDecoder,
         "AttentionDecoderCell": AttentionDecoderCell,
         "legacy_hard_sigmoid": legacy_hard_sigmoid,
+        "AttentionPooling": AttentionPooling,
+        "AxisMean": AxisMean,
+        "AxisSum": AxisSum,
     }
