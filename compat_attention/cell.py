@@ -241,14 +241,15 @@ class AttentionDecoderCell(keras.layers.Layer):
         to_attention, to_gates = ops.split(ops.dot(state, c.state_kernel), (units, 2 * units + out))
         energy = ops.tanh(c.projected + ops.expand_dims(to_attention, 1))     # (B, T, U)
         alpha = _softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
-        context = ops.einsum("bt,btd->bd", alpha, c.sequence)                # (B, D)
+        # sum_t a_t x_t as a broadcast product and a sum: its gradient is cheaper than an einsum's.
+        context = ops.sum(ops.expand_dims(alpha, -1) * c.sequence, axis=1)   # (B, D)
 
         gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), c.input_kernel) + c.input_bias
         gates, proposal = ops.split(gates, (2 * units + out, units))
         gates, logits = ops.split(gates + to_gates, (2 * units, out))
         reset, update = ops.split(ops.sigmoid(gates), (units, units))       # one sigmoid for r, z
         proposal = ops.tanh(proposal + ops.dot(reset * state, c.proposal_kernel))
-        new_state = (1.0 - update) * state + update * proposal
+        new_state = state + update * (proposal - state)                      # (1 - z) s + z p
         # Legacy quirk kept on purpose: y_t reads the previous state, not new_state.
         y = _softmax_float32(logits) if self._softmax_output else self.output_activation(logits)
 
