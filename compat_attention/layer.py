@@ -192,7 +192,7 @@ class AttentionDecoder(keras.layers.RNN):
                              "pass teacher_forcing=True to the constructor to train with them.")
         if targets is None or not self.teacher_forcing:
             return self._decode(inputs, state, attention_mask, self._free_running_driver(inputs), training)
-        targets = self._check_targets(targets)
+        targets = self._check_targets(targets, inputs)
         return in_train_phase(
             lambda: self._decode(inputs, state, attention_mask, _shift_right(targets), training, forced=True),
             lambda: self._decode(inputs, state, attention_mask, self._free_running_driver(inputs), training),
@@ -239,13 +239,15 @@ class AttentionDecoder(keras.layers.RNN):
                 % (self.units, " + ".join(str(w) for w in widths), self.units // 2 or 1, self.units))
         return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
 
-    def _check_targets(self, targets):
+    def _check_targets(self, targets, inputs):
         steps, width = targets.shape[1], targets.shape[-1]
+        # Decoded steps: output_length, else (the legacy rule) as many as the input has.
+        want_steps = self.output_length if self.output_length is not None else inputs.shape[1]
         if len(targets.shape) != 3 or (width is not None and width != self.output_dim) or (
-                self.output_length is not None and steps is not None and steps != self.output_length):
+                want_steps is not None and steps is not None and steps != want_steps):
             raise ValueError(
                 "AttentionDecoder: `targets` must be the true outputs, shape (batch, %s, %d); got %s."
-                % (self.output_length or "timesteps", self.output_dim, tuple(targets.shape)))
+                % (want_steps or "timesteps", self.output_dim, tuple(targets.shape)))
         return targets
 
     def _unrolled(self, driver, states, steps, training):

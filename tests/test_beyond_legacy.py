@@ -172,6 +172,12 @@ def test_teacher_forcing_reads_true_previous_outputs_in_training_only():
     assert np.abs(forced - free).max() > 1e-3  # the two paths really differ
 
 
+def test_targets_of_another_length_than_the_decoded_steps_are_refused():
+    w, x = _weights(), _x()
+    with pytest.raises(ValueError, match=r"shape \(batch, 4, 3\)"):
+        _layer(w, teacher_forcing=True)(x, targets=np.zeros((B, 6, O), "float32"), training=True)
+
+
 def test_targets_without_teacher_forcing_are_refused():
     w, x = _weights(), _x()
     with pytest.raises(ValueError, match="teacher_forcing=True"):
