@@ -18,14 +18,9 @@ on TensorFlow, JAX and PyTorch, and that save and reload with the model.
 """
 
 from ._compat import keras, ops, register_serializable
+from .cell import padding_bias, softmax_float32
 
 __all__ = ["AttentionPooling", "AxisMean", "AxisSum", "attention_3d_block"]
-
-#: How far below the lowest real score a masked step's score is pushed. Scores are
-#: ``tanh`` values in [-1, 1], so a masked step's softmax weight is exp(-1e4) = 0 exactly
-#: (in float16 as well: 1e4 is representable, unlike the -1e9 of other masking code).
-_MASK_PENALTY = 1e4
-
 
 def _axis_size(inputs, axis):
     """The size of one axis of ``inputs``, a Python int when static, else a tensor."""
@@ -39,7 +34,7 @@ class _AxisReduction(keras.layers.Layer):
     """Base of ``AxisMean`` and ``AxisSum``: a reduction over one axis, no weights."""
 
     def __init__(self, axis=1, keepdims=False, **kwargs):
-        super(_AxisReduction, self).__init__(**kwargs)
+        super().__init__(**kwargs)
         if isinstance(axis, (list, tuple)):
             raise ValueError("%s reduces one axis; got axis=%r" % (type(self).__name__, axis))
         if int(axis) == 0:
@@ -63,7 +58,7 @@ class _AxisReduction(keras.layers.Layer):
         return None  # the reduced tensor has no per-step mask
 
     def get_config(self):
-        config = super(_AxisReduction, self).get_config()
+        config = super().get_config()
         config.update({"axis": self.axis, "keepdims": self.keepdims})
         return config
 
@@ -206,7 +201,7 @@ class AttentionPooling(keras.layers.Layer):
     def __init__(self, return_attention=False, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  kernel_constraint=None, bias_constraint=None, **kwargs):
-        super(AttentionPooling, self).__init__(**kwargs)
+        super().__init__(**kwargs)
         self.supports_masking = True
         self.return_attention = bool(return_attention)
         self.use_bias = bool(use_bias)
@@ -230,23 +225,20 @@ class AttentionPooling(keras.layers.Layer):
                                         regularizer=self.bias_regularizer, constraint=self.bias_constraint)
         else:
             self.bias = None
-        super(AttentionPooling, self).build(input_shape)
+        super().build(input_shape)
 
     def call(self, inputs, mask=None):
-        scores = ops.dot(inputs, self.kernel)  # (batch, steps, 1)
+        scores = ops.dot(inputs, self.kernel)[:, :, 0]  # (batch, steps)
         if self.use_bias:
             scores = scores + self.bias
         scores = ops.tanh(scores)
-        keep = None
+        # The decoder's masked softmax (computed in float32): masked steps get weight 0.
+        weights = softmax_float32(scores, None if mask is None else padding_bias(mask))
         if mask is not None:
-            keep = ops.expand_dims(ops.cast(mask, ops.dtype_of(scores)), -1)
-            scores = scores - _MASK_PENALTY * (1.0 - keep)
-        weights = ops.softmax(scores, axis=1)
-        if keep is not None:
-            weights = weights * keep  # all-masked rows: the softmax was uniform; now zero
-        pooled = ops.sum(inputs * weights, axis=1)
+            weights = weights * ops.cast(mask, ops.dtype_of(weights))  # all-masked rows: zeros
+        pooled = ops.sum(inputs * ops.expand_dims(weights, -1), axis=1)
         if self.return_attention:
-            return [pooled, ops.sum(weights, axis=-1)]  # sum over the size-1 axis: (batch, steps)
+            return [pooled, weights]
         return pooled
 
     def compute_output_shape(self, input_shape):
@@ -260,7 +252,7 @@ class AttentionPooling(keras.layers.Layer):
         return [None, None] if self.return_attention else None
 
     def get_config(self):
-        config = super(AttentionPooling, self).get_config()
+        config = super().get_config()
         config.update({
             "return_attention": self.return_attention,
             "use_bias": self.use_bias,

@@ -38,13 +38,10 @@ StepConstants = collections.namedtuple(
     ],
 )
 
-# Added to the attention score of a padded encoder step: exp() of it underflows to exactly 0
-# in float32 (the softmax is always computed in float32), while staying finite, so a row
-# that is padded everywhere gives uniform weights instead of NaN.
+# Added to the attention score of a padded step: exp() of it underflows to exactly 0 in
+# float32 (``softmax_float32`` always computes in float32, so float16 policies are safe),
+# while staying finite, so a row that is padded everywhere gives uniform weights, not NaN.
 _PADDED_SCORE = -1e9
-
-#: What the step emits: the legacy output, the legacy ``return_probabilities`` output, or both.
-EMIT_OUTPUTS, EMIT_ATTENTION, EMIT_BOTH = "outputs", "attention", "both"
 
 
 @register_serializable()
@@ -162,13 +159,6 @@ class AttentionDecoderCell(keras.layers.Layer):
             setattr(self, name, weight)
         self.built = True
 
-    @property
-    def emits(self):
-        """What a step emits: ``"outputs"``, ``"attention"`` or ``"both"`` (``[y | a]``)."""
-        if self.return_attention:
-            return EMIT_BOTH
-        return EMIT_ATTENTION if self.return_probabilities else EMIT_OUTPUTS
-
     # -- per sequence -------------------------------------------------------------------
     def precompute(self, sequence, initial_state=None, attention_mask=None, prev_from_inputs=False):
         """Work done once per sequence, before the loop.
@@ -207,9 +197,7 @@ class AttentionDecoderCell(keras.layers.Layer):
         input_bias = ops.concatenate([self.b_r, self.b_z, self.b_o, self.b_p], axis=0)
         score_vector = ops.convert_to_tensor(self.V_a)                     # (U,)
         # Every weight the loop needs is read here, once: no variable reads inside the loop.
-        score_bias = None
-        if attention_mask is not None:
-            score_bias = (1.0 - ops.cast(attention_mask, "float32")) * _PADDED_SCORE
+        score_bias = None if attention_mask is None else padding_bias(attention_mask)
         constants = StepConstants(
             sequence, projected, score_vector, state_kernel, input_kernel, input_bias,
             ops.convert_to_tensor(self.U_p), score_bias, bool(prev_from_inputs),
@@ -240,7 +228,7 @@ class AttentionDecoderCell(keras.layers.Layer):
 
         to_attention, to_gates = ops.split(ops.dot(state, c.state_kernel), (units, 2 * units + out))
         energy = ops.tanh(c.projected + ops.expand_dims(to_attention, 1))     # (B, T, U)
-        alpha = _softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
+        alpha = softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
         # sum_t a_t x_t as a broadcast product and a sum: its gradient is cheaper than an einsum's.
         context = ops.sum(ops.expand_dims(alpha, -1) * c.sequence, axis=1)   # (B, D)
 
@@ -251,15 +239,12 @@ class AttentionDecoderCell(keras.layers.Layer):
         proposal = ops.tanh(proposal + ops.dot(reset * state, c.proposal_kernel))
         new_state = state + update * (proposal - state)                      # (1 - z) s + z p
         # Legacy quirk kept on purpose: y_t reads the previous state, not new_state.
-        y = _softmax_float32(logits) if self._softmax_output else self.output_activation(logits)
+        y = softmax_float32(logits) if self._softmax_output else self.output_activation(logits)
 
-        emits = self.emits
-        if emits == EMIT_OUTPUTS:
-            output = y
-        elif emits == EMIT_ATTENTION:
-            output = alpha
+        if self.return_attention:
+            output = ops.concatenate([y, alpha], axis=-1)  # the layer splits them after the loop
         else:
-            output = ops.concatenate([y, alpha], axis=-1)
+            output = alpha if self.return_probabilities else y
         return output, [new_state, y]
 
     def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
@@ -292,7 +277,19 @@ def _fresh(initializer):
     return initializer.__class__.from_config(initializer.get_config())
 
 
-def _softmax_float32(logits, bias=None):
+def padding_bias(mask):
+    """Float32 scores to add before ``softmax_float32``: 0 where ``mask`` is true, -1e9 where not.
+
+    Args:
+        mask: a boolean (or 0/1) tensor, e.g. a Keras mask (B, T).
+
+    Returns:
+        A float32 tensor of the same shape.
+    """
+    return (1.0 - ops.cast(mask, "float32")) * _PADDED_SCORE
+
+
+def softmax_float32(logits, bias=None):
     """Softmax over the last axis, computed in float32 whatever the compute dtype.
 
     Args:

@@ -71,30 +71,30 @@ def _cmd_demo(args):
     return 0
 
 
+class _Refused(Exception):
+    """A request the CLI refuses; ``main`` prints its one-line message and exits 1."""
+
+
 def _cmd_plot(args):
     from .files import load_model_file
     from .plot import attention_model, plot_attention, read_inputs
 
     inputs = read_inputs(args.input, args.key)
     if not 0 <= args.index < len(inputs):
-        print("compat-attention plot: error: %s: --index %d but the file holds %d examples; pass 0..%d"
-              % (args.input, args.index, len(inputs), len(inputs) - 1), file=sys.stderr)
-        return 1
+        raise _Refused("%s: --index %d but the file holds %d examples; pass 0..%d"
+                       % (args.input, args.index, len(inputs), len(inputs) - 1))
+    model = load_model_file(args.model, allow_lambda=args.allow_lambda)
     try:
-        probe = attention_model(load_model_file(args.model, allow_lambda=args.allow_lambda), args.layer)
+        probe = attention_model(model, args.layer)
     except ValueError as exc:
-        if isinstance(exc, LegacyFileError):
-            raise
-        print("compat-attention plot: error: %s: %s" % (args.model, exc), file=sys.stderr)
-        return 1
+        raise _Refused("%s: %s" % (args.model, exc))
     attention = probe.predict(inputs[args.index:args.index + 1], verbose=0)
     labels = lambda text: text.split() if text else None  # noqa: E731
     try:
         plot_attention(attention[0], labels(args.input_labels), labels(args.output_labels), path=args.out,
                        title="%s, example %d" % (os.path.basename(args.model), args.index))
     except (ImportError, ValueError) as exc:
-        print("compat-attention plot: error: %s" % exc, file=sys.stderr)
-        return 1
+        raise _Refused(str(exc))
     print("wrote %s (%d decoded steps x %d encoder steps)" % (args.out, attention.shape[1], attention.shape[2]))
     return 0
 
@@ -156,7 +156,7 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
-    except LegacyFileError as exc:
+    except (LegacyFileError, _Refused) as exc:
         print("compat-attention %s: error: %s" % (args.command, exc), file=sys.stderr)
         return 1
 

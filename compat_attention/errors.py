@@ -30,7 +30,15 @@ class NotAKerasFileError(LegacyFileError):
 
 
 class UnsupportedVersionError(LegacyFileError):
-    """A Keras file from a version this reader does not handle (Keras 1, say)."""
+    """A Keras file from a version this reader does not handle (Keras 1, say).
+
+    Attributes:
+        version: the ``keras_version`` the file records (``'unknown'`` if none).
+    """
+
+    def __init__(self, path, problem, fix, version="unknown"):
+        super().__init__(path, problem, fix)
+        self.version = version
 
 
 class UnknownLayerError(LegacyFileError):

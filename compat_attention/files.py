@@ -124,7 +124,6 @@ def load_model_file(path, allow_lambda=False):
     Raises:
         LegacyFileError: one line naming the file, the problem and the fix.
     """
-    import json
     import zipfile
 
     from . import custom_objects
@@ -136,30 +135,22 @@ def load_model_file(path, allow_lambda=False):
                                        "pass a file written by model.save('model.keras')")
         with zipfile.ZipFile(path) as archive:
             try:
-                config = json.loads(archive.read("config.json"))
-            except (KeyError, ValueError) as exc:
+                config_text = archive.read("config.json").decode("utf-8")
+            except (KeyError, UnicodeDecodeError) as exc:
                 raise errors.NotAKerasFileError(path, "holds no readable config.json (%s)" % errors.first_line(exc),
                                                 "pass a file written by model.save('model.keras')")
-        _refuse_lambdas(path, json.dumps(config), allow_lambda)
+        _refuse_lambdas(path, config_text, allow_lambda)
         return _keras_load(path, custom_objects(), allow_lambda)
-    version = _h5_keras_version(path)
-    if version.startswith("3"):
-        import h5py
-
-        with h5py.File(path, "r") as handle:
-            _refuse_lambdas(path, str(handle.attrs.get("model_config", "")), allow_lambda)
-        return _keras_load(path, custom_objects(), allow_lambda)
-    return load_legacy_model(path, allow_lambda=allow_lambda)
-
-
-def _h5_keras_version(path):
     try:
-        read_legacy_file(path)
-        return "2"
+        return load_legacy_model(path, allow_lambda=allow_lambda)
     except errors.UnsupportedVersionError as exc:
-        if "Keras 3" in exc.problem:
-            return "3"
-        raise
+        if not exc.version.startswith("3"):
+            raise
+    import h5py  # a Keras 3 .h5: Keras itself reads it, once its config holds no Lambda
+
+    with h5py.File(path, "r") as handle:
+        _refuse_lambdas(path, str(handle.attrs.get("model_config", "")), allow_lambda)
+    return _keras_load(path, custom_objects(), allow_lambda)
 
 
 def _refuse_lambdas(path, config_text, allow_lambda):

@@ -240,14 +240,13 @@ class AttentionDecoder(keras.layers.RNN):
         return parts[0] if len(parts) == 1 else ops.concatenate(parts, axis=-1)
 
     def _check_targets(self, targets, inputs):
-        steps, width = targets.shape[1], targets.shape[-1]
         # Decoded steps: output_length, else (the legacy rule) as many as the input has.
-        want_steps = self.output_length if self.output_length is not None else inputs.shape[1]
-        if len(targets.shape) != 3 or (width is not None and width != self.output_dim) or (
-                want_steps is not None and steps is not None and steps != want_steps):
+        want = (self.output_length if self.output_length is not None else inputs.shape[1], self.output_dim)
+        got = tuple(targets.shape)[1:]
+        if len(got) != 2 or any(w is not None and g is not None and w != g for w, g in zip(want, got)):
             raise ValueError(
                 "AttentionDecoder: `targets` must be the true outputs, shape (batch, %s, %d); got %s."
-                % (want_steps or "timesteps", self.output_dim, tuple(targets.shape)))
+                % (want[0] or "timesteps", self.output_dim, tuple(targets.shape)))
         return targets
 
     def _unrolled(self, driver, states, steps, training):

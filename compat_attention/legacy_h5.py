@@ -122,6 +122,7 @@ def _read_open_file(path, handle):
             path, "was written by Keras %s; this reader handles Keras 2.x files" % version,
             "load and re-save it with Keras 2.0.x first" if version.startswith("1") else
             "load it with keras.models.load_model",
+            version=version,
         )
     model_config = json.loads(_text(attrs["model_config"])) if "model_config" in attrs else None
     training_config = json.loads(_text(attrs["training_config"])) if "training_config" in attrs else None
