@@ -81,65 +81,110 @@ def _one_hot(n, steps, width, seed):
     return np.eye(width, dtype="float32")[rng.randint(0, width, size=(n, steps))]
 
 
-def _timed(fn, n):
-    start = time.perf_counter()
-    fn()
-    return n / (time.perf_counter() - start)
+class _StepTimer(keras.callbacks.Callback):
+    """Wall time of every training / predict batch, from the batch's begin to its end hook.
 
-
-class _EpochTimer(keras.callbacks.Callback):
-    """Wall time of each epoch, measured inside one ``fit`` call.
-
-    Timing whole ``fit`` calls would add a per-call set-up and tear-down cost (about 1 s,
-    now and then, on this machine) that has nothing to do with the model.
+    Whole-epoch or whole-call timings are not used: Keras's fit/predict loop stalls for
+    about a second now and then, at one step of an epoch, whichever the model (on this
+    machine a third of the 8192-sample epochs of either tutorial model had one, halving
+    that epoch's rate at random). A batch's time is the model's step plus its input
+    pipeline; the median over the steps measures that without the stalls, and the slowest
+    step is kept in the JSON so the stalls stay visible.
     """
 
-    def on_epoch_begin(self, epoch, logs=None):
+    def __init__(self):
+        super().__init__()
+        self.seconds = []
+
+    def _begin(self, batch, logs=None):
         self._start = time.perf_counter()
 
-    def on_epoch_end(self, epoch, logs=None):
+    def _end(self, batch, logs=None):
         self.seconds.append(time.perf_counter() - self._start)
+
+    on_train_batch_begin = on_predict_batch_begin = _begin
+    on_train_batch_end = on_predict_batch_end = _end
 
 
 def train_rates(model, x, y, batch, epochs):
-    """Samples/s of each of ``epochs`` training epochs, after one warm-up epoch."""
-    timer = _EpochTimer()
-    timer.seconds = []
-    model.fit(x, y, batch_size=batch, epochs=epochs + 1, verbose=0, callbacks=[timer])
-    return [len(x) / s for s in timer.seconds[1:]]
+    """Samples/s of each of ``epochs`` training epochs (batch / median step time), after one
+    warm-up epoch; and the slowest step seen, in seconds."""
+    model.fit(x[:8 * batch], y[:8 * batch], batch_size=batch, epochs=1, verbose=0)  # build + trace
+    rates, slowest = [], 0.0
+    for _ in range(epochs):
+        timer = _StepTimer()
+        model.fit(x, y, batch_size=batch, epochs=1, verbose=0, callbacks=[timer])
+        rates.append(batch / statistics.median(timer.seconds))
+        slowest = max(slowest, max(timer.seconds))
+    return rates, slowest
 
 
 def train_rate(model, x, y, batch, repeats):
-    return statistics.median(train_rates(model, x, y, batch, repeats))
+    return statistics.median(train_rates(model, x, y, batch, repeats)[0])
+
+
+def predict_rates(model, x, batch, repeats):
+    """Samples/s of each of ``repeats`` predict calls (batch / median batch time), after a
+    warm-up call; and the slowest batch seen, in seconds."""
+    model.predict(x[:2 * batch], batch_size=batch, verbose=0)
+    rates, slowest = [], 0.0
+    for _ in range(repeats):
+        timer = _StepTimer()
+        model.predict(x, batch_size=batch, verbose=0, callbacks=[timer])
+        rates.append(batch / statistics.median(timer.seconds))
+        slowest = max(slowest, max(timer.seconds))
+    return rates, slowest
 
 
 def predict_rate(model, x, batch, repeats):
-    model.predict(x, batch_size=batch, verbose=0)
-    return statistics.median(
-        _timed(lambda: model.predict(x, batch_size=batch, verbose=0), len(x)) for _ in range(repeats))
+    return statistics.median(predict_rates(model, x, batch, repeats)[0])
 
 
 def tutorial_rows(repeats, xla, rounds=3, jobs=("train", "predict")):
     """Attention vs baseline, timed in alternating rounds (A, B, A, B, ...) so that drifts
-    in the machine's speed hit both; each figure is a median over all epochs / calls, the
-    ratio the median of the per-round ratios."""
+    in the machine's speed hit both; each figure is the median over the rounds of a round's
+    median, the ratio the median of the per-round ratios (see ``_StepTimer``)."""
     x = _one_hot(8192, 5, 50, 0)
     y = _one_hot(8192, 5, 50, 1)
     models = {"attention": _compile(tutorial_attention(), xla), "baseline": _compile(tutorial_baseline(), xla)}
     measures = {
         "train": lambda m: train_rates(m, x, y, 64, repeats),
-        "predict": lambda m: [predict_rate(m, x, 256, repeats)],
+        "predict": lambda m: predict_rates(m, x, 256, repeats),
     }
     measures = {job: measures[job] for job in jobs}
     rows = {name: {} for name in models}
     rows["ratio"] = {}
+    rows["slowest_step_s"] = {name: {} for name in models}
     for job, measure in measures.items():
-        per_round = [{name: statistics.median(measure(model)) for name, model in models.items()}
-                     for _ in range(rounds)]
+        per_round = []
+        for _ in range(rounds):
+            measured = {name: measure(model) for name, model in models.items()}
+            per_round.append({name: statistics.median(rates) for name, (rates, _) in measured.items()})
+            for name, (_, slowest) in measured.items():
+                rows["slowest_step_s"][name][job] = max(slowest, rows["slowest_step_s"][name].get(job, 0.0))
         for name in models:
             rows[name][job] = statistics.median(r[name] for r in per_round)
         rows["ratio"][job] = statistics.median(r["attention"] / r["baseline"] for r in per_round)
     return rows
+
+
+def tutorial_multiply_adds(steps=5, features=50, units=150, classes=50):
+    """Multiply-adds per sample that each tutorial model's layers execute, counted from
+    their shapes (matrix products only; the attention's element-wise work is not counted).
+
+    Returns:
+        ``{"attention": n, "baseline": n, "ratio": baseline / attention}``: the ratio the
+        throughputs would have if both ran at the same multiply-adds per second.
+    """
+    encoder = steps * (features + units) * 4 * units                   # LSTM(150): [x, h] . W
+    baseline = encoder + steps * (units + units) * 4 * units + steps * units * classes
+    gates = 3 * units + classes                                          # [r | z | o | p] columns
+    decoder_step = (units * units                                        # s . W_a
+                    + units * (gates - units)                            # s . [U_r | U_z | U_o]
+                    + classes * gates + units * gates                    # y . W_*, c . C_*
+                    + units * units)                                     # (r * s) . U_p
+    attention = encoder + steps * units * units + units * units + steps * decoder_step  # x . U_a, s_0
+    return {"attention": attention, "baseline": baseline, "ratio": baseline / attention}
 
 
 def scaling_rows(lengths, repeats, xla):
@@ -204,6 +249,9 @@ def main(argv=None):
                                                                            os.cpu_count()),
               "python": platform.python_version(), "repeats": repeats, "legacy_reference": LEGACY, "runs": {}}
     print("compat_attention benchmark on %s (%s)" % (result["keras"], result["machine"]), flush=True)
+    work = result["tutorial_multiply_adds"] = tutorial_multiply_adds()
+    print("tutorial models, multiply-adds per sample: attention %d, baseline %d; at equal speed per "
+          "multiply-add the ratio would be %.3f" % (work["attention"], work["baseline"], work["ratio"]), flush=True)
     for xla in modes:
         label = "xla" if xla else ("jit" if BACKEND == "jax" else "graph")
         # See the module docstring: tf.keras's LSTM recompiles at every XLA training step.
@@ -213,7 +261,8 @@ def main(argv=None):
         mem = None if args.only else peak_memory_mb(100, xla)
         result["runs"][label] = {"tutorial": tut, "scaling": {str(k): v for k, v in scale.items()},
                                  "peak_train_memory_mb_T100": mem}
-        print("\n[%s] tutorial model, T=5 (samples/s, median of %d)" % (label, repeats))
+        print("\n[%s] tutorial model, T=5 (samples/s from median step times; %d rounds of %d)"
+              % (label, args.rounds, repeats))
         print("%-22s %12s %12s" % ("", "train b=64", "predict b=256"))
         for name, fmt in (("attention", "%12.0f"), ("baseline", "%12.0f"), ("ratio", "%12.2f")):
             cells = [fmt % tut[name][job] if job in tut[name] else "%12s" % "n/a" for job in ("train", "predict")]

