@@ -8,8 +8,9 @@ Measures, in one process on one Keras:
 
 1. the tutorial model (LSTM(150) + AttentionDecoder(150, 50), T=5) against the tutorial's
    no-attention baseline (LSTM(150), RepeatVector, LSTM(150), TimeDistributed(Dense)):
-   batched training samples/s (batch 64) and predict samples/s (batch 256), each the
-   median of several repetitions, and the ratio attention / baseline;
+   batched training samples/s (batch 64) and predict samples/s (batch 256), from the
+   median step time (see ``_StepTimer``) of several repetitions, and the ratio
+   attention / baseline; and the multiply-adds per sample of each model;
 2. scaling: AttentionDecoder(128, 32) on (T, 128) inputs, predict and train samples/s
    for T in 10, 25, 50, 100, 200, and the throughput factor from T=10 to T=100;
 3. peak resident memory of a training step at T=100 (in a child process);
@@ -84,10 +85,10 @@ def _one_hot(n, steps, width, seed):
 class _StepTimer(keras.callbacks.Callback):
     """Wall time of every training / predict batch, from the batch's begin to its end hook.
 
-    Whole-epoch or whole-call timings are not used: Keras's fit/predict loop stalls for
-    about a second now and then, at one step of an epoch, whichever the model (on this
-    machine a third of the 8192-sample epochs of either tutorial model had one, halving
-    that epoch's rate at random). A batch's time is the model's step plus its input
+    Whole-epoch or whole-call timings are not used: Keras's fit loop stalls for about a
+    second now and then, at one step of an epoch, whichever the model (in one 8-epoch run
+    on this machine, 5 of the 8 epochs of each tutorial model had one, which cut those
+    epochs' rates to about 3200 samples/s, the same for both models). A batch's time is the model's step plus its input
     pipeline; the median over the steps measures that without the stalls, and the slowest
     step is kept in the JSON so the stalls stay visible.
     """
