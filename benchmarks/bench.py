@@ -85,12 +85,12 @@ def _one_hot(n, steps, width, seed):
 class _StepTimer(keras.callbacks.Callback):
     """Wall time of every training / predict batch, from the batch's begin to its end hook.
 
-    Whole-epoch or whole-call timings are not used: Keras's fit loop stalls for about a
-    second now and then, at one step of an epoch, whichever the model (in one 8-epoch run
-    on this machine, 5 of the 8 epochs of each tutorial model had one, which cut those
-    epochs' rates to about 3200 samples/s, the same for both models). A batch's time is the model's step plus its input
-    pipeline; the median over the steps measures that without the stalls, and the slowest
-    step is kept in the JSON so the stalls stay visible.
+    Whole-epoch or whole-call timings are not used: now and then Keras's fit loop spends
+    about a second between an epoch's start and the end of its first step, whichever the
+    model (in one 8-epoch run on this machine, 5 of the 8 epochs of each tutorial model
+    did, which cut those epochs' rates to about 3200 samples/s, the same for both
+    models). A batch's time is the model's step plus its input pipeline; the median over
+    the batches measures that, and the slowest batch is kept in the JSON.
     """
 
     def __init__(self):
