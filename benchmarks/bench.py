@@ -107,17 +107,23 @@ class _StepTimer(keras.callbacks.Callback):
     on_train_batch_end = on_predict_batch_end = _end
 
 
-def train_rates(model, x, y, batch, epochs):
-    """Samples/s of each of ``epochs`` training epochs (batch / median step time), after one
-    warm-up epoch; and the slowest step seen, in seconds."""
-    model.fit(x[:8 * batch], y[:8 * batch], batch_size=batch, epochs=1, verbose=0)  # build + trace
+def _rates(run, batch, repeats):
+    """Samples/s of each of ``repeats`` calls ``run(callbacks)`` (batch / median batch time),
+    and the slowest batch seen, in seconds."""
     rates, slowest = [], 0.0
-    for _ in range(epochs):
+    for _ in range(repeats):
         timer = _StepTimer()
-        model.fit(x, y, batch_size=batch, epochs=1, verbose=0, callbacks=[timer])
+        run([timer])
         rates.append(batch / statistics.median(timer.seconds))
         slowest = max(slowest, max(timer.seconds))
     return rates, slowest
+
+
+def train_rates(model, x, y, batch, epochs):
+    """``_rates`` of ``epochs`` one-epoch ``fit`` calls, after an 8-batch warm-up fit."""
+    model.fit(x[:8 * batch], y[:8 * batch], batch_size=batch, epochs=1, verbose=0)  # build + trace
+    return _rates(lambda callbacks: model.fit(x, y, batch_size=batch, epochs=1, verbose=0, callbacks=callbacks),
+                  batch, epochs)
 
 
 def train_rate(model, x, y, batch, repeats):
@@ -125,16 +131,10 @@ def train_rate(model, x, y, batch, repeats):
 
 
 def predict_rates(model, x, batch, repeats):
-    """Samples/s of each of ``repeats`` predict calls (batch / median batch time), after a
-    warm-up call; and the slowest batch seen, in seconds."""
+    """``_rates`` of ``repeats`` ``predict`` calls, after a 2-batch warm-up call."""
     model.predict(x[:2 * batch], batch_size=batch, verbose=0)
-    rates, slowest = [], 0.0
-    for _ in range(repeats):
-        timer = _StepTimer()
-        model.predict(x, batch_size=batch, verbose=0, callbacks=[timer])
-        rates.append(batch / statistics.median(timer.seconds))
-        slowest = max(slowest, max(timer.seconds))
-    return rates, slowest
+    return _rates(lambda callbacks: model.predict(x, batch_size=batch, verbose=0, callbacks=callbacks),
+                  batch, repeats)
 
 
 def predict_rate(model, x, batch, repeats):
