@@ -15,7 +15,8 @@ asks for a version itself. The differences hidden here:
 * random dropout masks (``keras.random`` vs ``tf.nn``);
 * the RNN base-class keyword arguments each flavour accepts;
 * Keras 2.0.8's ``hard_sigmoid`` (slope 0.2), which Keras 3 redefined (slope 1/6);
-* the name scope a sub-layer built inside its parent's ``build`` gets (``build_sublayer``).
+* the name scope a sub-layer built inside its parent's ``build`` gets (``build_sublayer``);
+* how TensorFlow's CPU executor is best kept busy (``softmax``, ``parallel_chains``).
 """
 
 import os
@@ -80,6 +81,17 @@ def _softmax(k, x, axis):
     return k.softmax(x, axis=axis)
 
 
+def _tf_softmax(x, axis=-1):
+    """Softmax as exp / sum. TensorFlow with oneDNN rewrites its Softmax op into a oneDNN
+    primitive that costs about 10 microseconds more per call than these three plain ops
+    on the decoder's small (B, T) and (B, O) tensors (benchmarks/results), and a step
+    calls it twice. The max is a constant for the gradient: it cancels out mathematically."""
+    tf = _tf
+    x = x - tf.stop_gradient(tf.reduce_max(x, axis=axis, keepdims=True))
+    e = tf.exp(x)
+    return e / tf.reduce_sum(e, axis=axis, keepdims=True)
+
+
 def _cumsum(sizes):
     total = 0
     for size in sizes:
@@ -108,7 +120,7 @@ def _keras3_ops():
         zeros_like=k.zeros_like,
         shape=k.shape,
         sigmoid=k.sigmoid,
-        softmax=lambda x, axis=-1: _softmax(k, x, axis),
+        softmax=_tf_softmax if BACKEND == "tensorflow" else (lambda x, axis=-1: _softmax(k, x, axis)),
         einsum=k.einsum,
         sum=k.sum,
         # Split the last axis into pieces of the given sizes (one op; its gradient is one concat).
@@ -127,8 +139,14 @@ def _tf_ops():
     tf = _tf
 
     def dot(x, w):
-        # A rank-2 ``w`` on any rank of ``x``: one (broadcasting) matrix product.
-        return tf.matmul(x, w)
+        # A rank-2 ``w`` on any rank of ``x``: one 2D product over all leading axes. (tf.matmul
+        # would broadcast a batched product, whose weight gradient is B products and a sum.)
+        if x.shape.rank in (None, 2):
+            return tf.matmul(x, w)
+        out = tf.reshape(tf.matmul(tf.reshape(x, [-1, tf.shape(x)[-1]]), w),
+                         tf.concat([tf.shape(x)[:-1], tf.shape(w)[-1:]], axis=0))
+        out.set_shape(x.shape[:-1].concatenate(w.shape[-1:]))
+        return out
 
     return types.SimpleNamespace(
         cast=tf.cast,
@@ -139,7 +157,7 @@ def _tf_ops():
         zeros_like=tf.zeros_like,
         shape=tf.shape,
         sigmoid=tf.sigmoid,
-        softmax=lambda x, axis=-1: tf.nn.softmax(x, axis=axis),
+        softmax=_tf_softmax,
         einsum=tf.einsum,
         sum=tf.reduce_sum,
         split=lambda x, sizes: tf.split(x, list(sizes), axis=-1),
@@ -153,6 +171,61 @@ def _tf_ops():
 
 #: Tensor ops with one spelling on every flavour and backend.
 ops = _keras3_ops() if KERAS_3 else _tf_ops()
+
+
+#: Fewest batch rows per chain worth a chain of its own (see ``parallel_chains``).
+MIN_CHAIN_ROWS = 8
+
+
+def parallel_chains(batch_size=None):
+    """Into how many pieces to cut the batch so the pieces decode side by side (1: no cut).
+
+    A decoder step is a chain of small ops (a (64, 150) matrix product, a tanh over
+    (64, 5, 150)), each too small for TensorFlow to spread over several cores. Its
+    graph executor does run independent ops at once, though, so two half-batch
+    decoding chains keep two CPU cores busy where one chain leaves one idle: about
+    15% faster on the tutorial model (benchmarks/). The rows never mix, so the
+    numbers are the same. Cut in two only where that helps: TensorFlow in graph
+    mode (eager runs ops one by one), on CPU only (a GPU would get twice the
+    kernel launches), with at least two cores and inter-op threads, and with at
+    least ``MIN_CHAIN_ROWS`` rows per piece when the batch size is known.
+
+    Args:
+        batch_size: The static batch size, or None when it is only known at run time.
+
+    Returns:
+        A positive int.
+    """
+    tf = _tf
+    if tf is None or tf.executing_eagerly():
+        return 1
+    if batch_size is not None and batch_size < 2 * MIN_CHAIN_ROWS:
+        return 1
+    if (os.cpu_count() or 1) < 2 or tf.config.threading.get_inter_op_parallelism_threads() == 1:
+        return 1
+    if tf.config.list_logical_devices("GPU"):
+        return 1
+    return 2
+
+
+def cut_batch(tensor, pieces):
+    """Cut ``tensor`` along its first (batch) axis into ``pieces`` near-equal parts.
+
+    One op whose gradient is one concat (slices would each scatter their gradient
+    into a zero tensor of the whole batch). Used only where ``parallel_chains`` cuts,
+    that is on TensorFlow.
+
+    Args:
+        tensor: a (B, ...) tensor; B may be known only at run time.
+        pieces: the number of parts.
+
+    Returns:
+        A list of ``pieces`` tensors, in row order.
+    """
+    tf = _tf
+    size = tf.shape(tensor)[0]
+    sizes = tf.stack([size * (i + 1) // pieces - size * i // pieces for i in range(pieces)])
+    return tf.split(tensor, sizes, num=pieces, axis=0)
 
 
 def dropout_mask(shape, rate, dtype, seed=None):

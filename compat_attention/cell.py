@@ -35,6 +35,7 @@ StepConstants = collections.namedtuple(
         "context_kernel",   # [C_r | C_z | C_o | C_p], (D, 3U + O)
         "gate_bias",        # [b_r | b_z | b_o | b_p], (3U + O,)
         "proposal_kernel",  # U_p, (U, U)
+        "output_kernels",   # (W_o, U_o, C_o, b_o): the output's own terms, for a last step
         "score_bias",       # None, or float32 (B, T): 0 on real steps, -1e9 on padded ones
         "prev_from_inputs",  # Python bool: the previous output is the step input (teacher forcing)
     ],
@@ -62,7 +63,8 @@ class AttentionDecoderCell(keras.layers.Layer):
     that does not change from step to step (the encoder projection ``x . U_a``,
     the gate kernels fused per source: state, previous output, context) is done
     once per sequence by ``precompute``; a step does five matrix products plus
-    the attention, three of them on the path from one state to the next.
+    the attention, three of them on the path from one state to the next (fewer
+    at the first and last steps of an unrolled loop: see ``call``).
 
     Args:
         units: Positive integer, size of the decoder state (U).
@@ -91,6 +93,11 @@ class AttentionDecoderCell(keras.layers.Layer):
             of steps matters.
         states: ``[s, y]``, the state (B, U) and the previous output (B, O).
         training: Unused; accepted for the RNN API.
+        first_step: Python bool, for a loop that knows its steps (the layer's
+            unrolled one): the previous output is the ``y_0 = 0`` of the first
+            step, so its product is skipped (it is exactly zero).
+        last_step: Python bool, likewise: nothing will read the new state, so
+            only the output is computed and the returned state is None.
     """
 
     def __init__(
@@ -201,6 +208,7 @@ class AttentionDecoderCell(keras.layers.Layer):
             context_kernel=ops.concatenate([self.C_r, self.C_z, self.C_o, self.C_p], axis=1),
             gate_bias=ops.concatenate([self.b_r, self.b_z, self.b_o, self.b_p], axis=0),
             proposal_kernel=ops.convert_to_tensor(self.U_p),
+            output_kernels=tuple(ops.convert_to_tensor(w) for w in (self.W_o, self.U_o, self.C_o, self.b_o)),
             score_bias=score_bias,
             prev_from_inputs=bool(prev_from_inputs),
         )
@@ -216,7 +224,7 @@ class AttentionDecoderCell(keras.layers.Layer):
             _STEP_CONSTANTS.reset(token)
 
     # -- one step -----------------------------------------------------------------------
-    def call(self, inputs, states, training=None):
+    def call(self, inputs, states, training=None, first_step=False, last_step=False):
         constants = _STEP_CONSTANTS.get()
         if constants is None:
             raise RuntimeError(
@@ -232,27 +240,41 @@ class AttentionDecoderCell(keras.layers.Layer):
         # (r * s) . U_p. The gate terms from s and from the previous output do not wait for
         # the attention, so they are separate products that the executor can run beside it.
         to_attention = ops.dot(state, c.attention_kernel)                    # (B, U)
-        from_state = ops.dot(state, c.state_kernel)                          # (B, 2U + O)
-        from_prev = ops.dot(prev_y, c.output_kernel) + c.gate_bias           # (B, 3U + O)
-
         energy = ops.tanh(c.projected + ops.expand_dims(to_attention, 1))     # (B, T, U)
         alpha = softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
         # sum_t a_t x_t as a broadcast product and a sum: its gradient is cheaper than an einsum's.
         context = ops.sum(ops.expand_dims(alpha, -1) * c.sequence, axis=1)   # (B, D)
+        if last_step:
+            # Nothing reads the new state: only the output's own terms are computed.
+            W_o, U_o, C_o, b_o = c.output_kernels
+            y = None
+            if not self.return_probabilities:
+                logits = ops.dot(state, U_o) + ops.dot(context, C_o) + b_o
+                if not first_step:
+                    logits = logits + ops.dot(prev_y, W_o)
+                y = self._activate(logits)
+            return self._emit(y, alpha), None
 
+        from_state = ops.dot(state, c.state_kernel)                          # (B, 2U + O)
+        # y_0 = 0 at the first step: its product is exactly zero and is skipped.
+        from_prev = c.gate_bias if first_step else ops.dot(prev_y, c.output_kernel) + c.gate_bias
         gates, proposal = ops.split(ops.dot(context, c.context_kernel) + from_prev, (2 * units + out, units))
         gates, logits = ops.split(gates + from_state, (2 * units, out))
         reset, update = ops.split(ops.sigmoid(gates), (units, units))       # one sigmoid for r, z
         proposal = ops.tanh(proposal + ops.dot(reset * state, c.proposal_kernel))
         new_state = state + update * (proposal - state)                      # (1 - z) s + z p
         # Legacy quirk kept on purpose: y_t reads the previous state, not new_state.
-        y = softmax_float32(logits) if self._softmax_output else self.output_activation(logits)
+        y = self._activate(logits)
+        return self._emit(y, alpha), [new_state, y]
 
+    def _activate(self, logits):
+        return softmax_float32(logits) if self._softmax_output else self.output_activation(logits)
+
+    def _emit(self, y, alpha):
+        """What the step returns as its output: y, the attention, or both side by side."""
         if self.return_attention:
-            output = ops.concatenate([y, alpha], axis=-1)  # the layer splits them after the loop
-        else:
-            output = alpha if self.return_probabilities else y
-        return output, [new_state, y]
+            return ops.concatenate([y, alpha], axis=-1)  # the layer splits them after the loop
+        return alpha if self.return_probabilities else y
 
     def get_initial_state(self, inputs=None, batch_size=None, dtype=None):
         """Zeros; the layer replaces ``s_0`` by ``tanh(x_0 . W_s)`` computed from the input."""
@@ -282,6 +304,22 @@ class AttentionDecoderCell(keras.layers.Layer):
 def _fresh(initializer):
     """A new instance per weight: an unseeded tf.keras initializer instance repeats its values."""
     return initializer.__class__.from_config(initializer.get_config())
+
+
+def cut_rows(constants, cut):
+    """The ``StepConstants`` of each piece of the batch (the weights are shared by all pieces).
+
+    Args:
+        constants: ``StepConstants`` of the whole batch.
+        cut: a function that cuts a (B, ...) tensor into a list of row pieces.
+
+    Returns:
+        A list of ``StepConstants``, one per piece.
+    """
+    sequences, projections = cut(constants.sequence), cut(constants.projected)
+    biases = [None] * len(sequences) if constants.score_bias is None else cut(constants.score_bias)
+    return [constants._replace(sequence=x, projected=p, score_bias=b)
+            for x, p, b in zip(sequences, projections, biases)]
 
 
 def padding_bias(mask):

@@ -1,7 +1,8 @@
 """``AttentionDecoder``: the legacy Keras 2.0.x attention decoder on ``keras.layers.RNN``."""
 
-from ._compat import RNN_KWARGS, in_train_phase, keras, keras_mask_of, ops, register_serializable
-from .cell import AttentionDecoderCell
+from ._compat import (RNN_KWARGS, cut_batch, in_train_phase, keras, keras_mask_of, ops, parallel_chains,
+                      register_serializable)
+from .cell import AttentionDecoderCell, cut_rows
 
 # Keys that Keras 2.0.x wrote into every Recurrent config and that modern RNNs
 # no longer take. They never changed this layer's numbers.
@@ -203,12 +204,24 @@ class AttentionDecoder(keras.layers.RNN):
         """Run the loop over ``driver`` (one step per driver step) attending over ``inputs``."""
         states, constants = self.cell.precompute(
             inputs, initial_state=initial_state, attention_mask=attention_mask, prev_from_inputs=forced)
-        steps = _as_tuple(driver.shape)[1]
-        with self.cell.bind(constants):
-            if steps is not None and 0 < steps <= AUTO_UNROLL_MAX_STEPS and not (self.return_state or self.go_backwards):
-                result = self._unrolled(driver if forced else None, states, steps, training)
+        chains = parallel_chains(_as_tuple(inputs.shape)[0])
+        if chains == 1:
+            result = self._loop(driver, states, constants, training, forced)
+        else:
+            # Rows never mix: decode the batch as independent pieces that the executor runs
+            # side by side (see parallel_chains), and put them back together.
+            def cut(tensor):
+                return cut_batch(tensor, chains)
+
+            pieces = [
+                self._loop(piece_driver, list(piece_states), piece_constants, training, forced)
+                for piece_driver, piece_states, piece_constants
+                in zip(cut(driver), zip(*map(cut, states)), cut_rows(constants, cut))
+            ]
+            if isinstance(pieces[0], (list, tuple)):  # return_state=True: [outputs, s, y]
+                result = [ops.concatenate(parts, axis=0) for parts in zip(*pieces)]
             else:
-                result = super().call(driver, initial_state=states, mask=None, training=training)
+                result = ops.concatenate(pieces, axis=0)
         if not self.return_attention:
             return result
         rest = []
@@ -216,6 +229,14 @@ class AttentionDecoder(keras.layers.RNN):
             result, rest = result[0], list(result[1:])
         outputs, attention = ops.split(result, (self.output_dim, -1))
         return (outputs, attention, *rest) if rest else (outputs, attention)
+
+    def _loop(self, driver, states, constants, training, forced):
+        """The steps over ``driver`` from ``states``, reading ``constants``."""
+        steps = _as_tuple(driver.shape)[1]
+        with self.cell.bind(constants):
+            if steps is not None and 0 < steps <= AUTO_UNROLL_MAX_STEPS and not (self.return_state or self.go_backwards):
+                return self._unrolled(driver if forced else None, states, steps, training)
+            return super().call(driver, initial_state=states, mask=None, training=training)
 
     def _free_running_driver(self, inputs):
         """The sequence the loop steps over when the cell reads nothing from it.
@@ -258,7 +279,8 @@ class AttentionDecoder(keras.layers.RNN):
         outputs = []
         for t in range(steps):
             step_input = None if driver is None else driver[:, t]
-            output, states = self.cell.call(step_input, states, training=training)
+            output, states = self.cell.call(step_input, states, training=training,
+                                            first_step=t == 0, last_step=t == steps - 1)
             outputs.append(output)
         if self.return_sequences:
             return ops.stack(outputs, axis=1)

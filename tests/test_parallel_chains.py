@@ -1,0 +1,143 @@
+"""The decoder's speed paths give the numbers of the plain one.
+
+The unrolled loop (T <= 16) skips the zero product of the first step and
+computes only the output at the last; the RNN's symbolic loop runs every step
+whole. In TensorFlow graph mode on a multi-core CPU the layer also decodes the
+batch as two independent half-batch chains (``_compat.parallel_chains``); eager
+calls do not cut, so graph against eager compares the two.
+"""
+
+import os
+
+import numpy as np
+import pytest
+
+from compat_attention import AttentionDecoder
+from compat_attention import _compat
+from compat_attention import layer as layer_module
+from compat_attention._compat import BACKEND, keras, ops
+
+tensorflow_only = pytest.mark.skipif(BACKEND != "tensorflow", reason="the cut is for TensorFlow's graph executor")
+
+
+@pytest.mark.parametrize("options", [
+    dict(), dict(return_attention=True), dict(output_length=1), dict(output_length=9),
+    dict(teacher_forcing=True), dict(output_activation=None),
+])
+def test_unrolled_loop_with_its_short_first_and_last_steps_matches_the_full_loop(options, monkeypatch):
+    rng = np.random.RandomState(3)
+    x = rng.normal(size=(6, 5, 12)).astype("float32")
+    layer = AttentionDecoder(16, 10, **options)
+    call = dict(training=True)
+    if options.get("teacher_forcing"):
+        call["targets"] = ops.convert_to_tensor(rng.uniform(size=(6, 5, 10)).astype("float32"))
+    unrolled = _flat(layer(x, **call))
+    monkeypatch.setattr(layer_module, "AUTO_UNROLL_MAX_STEPS", 0)  # every step through the RNN's loop
+    looped = _flat(layer(x, **call))
+    assert len(unrolled) == len(looped)
+    for got, want in zip(unrolled, looped):
+        np.testing.assert_allclose(ops.convert_to_numpy(got), ops.convert_to_numpy(want), rtol=1e-5, atol=1e-6)
+    first = ops.convert_to_numpy(unrolled[0])
+    assert np.isfinite(first).all() and np.ptp(first) > 0  # real outputs, not zeros
+
+
+def _flat(result):
+    return list(result) if isinstance(result, (list, tuple)) else [result]
+
+
+@pytest.fixture
+def two_cpu_cores(monkeypatch):
+    """A CPU-only machine with two cores, whatever runs the tests."""
+    import tensorflow as tf
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    real = tf.config.list_logical_devices
+    monkeypatch.setattr(tf.config, "list_logical_devices",
+                        lambda kind=None: [] if kind == "GPU" else real(kind))
+
+
+def chains_in(fn, *args):
+    """How many pieces ``fn`` cuts the batch into, seen through the layer's loop calls."""
+    calls = []
+    loop = AttentionDecoder._loop
+
+    def counting(self, *a, **k):
+        calls.append(1)
+        return loop(self, *a, **k)
+
+    AttentionDecoder._loop = counting
+    try:
+        result = fn(*args)
+    finally:
+        AttentionDecoder._loop = loop
+    return len(calls), result
+
+
+@tensorflow_only
+def test_cut_only_where_the_executor_runs_pieces_side_by_side(two_cpu_cores, monkeypatch):
+    import tensorflow as tf
+
+    seen = {}
+
+    @tf.function
+    def graph(batch):
+        seen["graph"] = _compat.parallel_chains(batch)
+        return tf.constant(0)
+
+    graph(None)
+    assert seen["graph"] == 2
+    graph(64)
+    assert seen["graph"] == 2
+    graph(2 * _compat.MIN_CHAIN_ROWS - 1)  # too few rows for two pieces
+    assert seen["graph"] == 1
+    assert _compat.parallel_chains(64) == 1  # eager: ops run one by one anyway
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    graph(None)
+    assert seen["graph"] == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(tf.config, "list_logical_devices", lambda kind=None: ["a GPU"])
+    graph(None)
+    assert seen["graph"] == 1
+
+
+CASES = {
+    "legacy": dict(),
+    "attention_and_mask": dict(return_attention=True, mask_attention=True),
+    "probabilities": dict(return_probabilities=True),
+    "longer_output": dict(output_length=7),
+    "return_state": dict(return_state=True),
+}
+
+
+@tensorflow_only
+@pytest.mark.parametrize("steps", [5, 20])  # the unrolled loop and the RNN's symbolic loop
+@pytest.mark.parametrize("batch", [1, 7])  # an empty piece; two uneven pieces
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_pieces_decode_to_the_numbers_of_the_whole_batch(two_cpu_cores, case, batch, steps):
+    import tensorflow as tf
+
+    rng = np.random.RandomState(batch + steps)
+    x = rng.normal(size=(batch, steps, 12)).astype("float32")
+    x[:, -2:] = 0.0  # padding for the mask case
+    inputs = keras.layers.Input((steps, 12))
+    masked = keras.layers.Masking(0.0)(inputs) if CASES[case].get("mask_attention") else inputs
+    outputs = AttentionDecoder(16, 10, **CASES[case])(masked)
+    model = keras.Model(inputs, outputs)
+
+    def loss_and_grads(data):
+        with tf.GradientTape() as tape:
+            result = tf.nest.flatten(model(data, training=True))
+            loss = tf.add_n([tf.reduce_sum(r ** 2) for r in result])
+        return result, tape.gradient(loss, model.trainable_weights)
+
+    eager_chains, (eager_out, eager_grads) = chains_in(loss_and_grads, tf.constant(x))
+    graph_fn = tf.function(loss_and_grads, input_signature=[tf.TensorSpec((None, steps, 12))])
+    graph_chains, (graph_out, graph_grads) = chains_in(graph_fn, tf.constant(x))
+
+    assert (eager_chains, graph_chains) == (1, 2)
+    assert len(graph_out) == len(eager_out)
+    for got, want in zip(graph_out, eager_out):
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
+    for got, want in zip(graph_grads, eager_grads):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-5)
