@@ -188,7 +188,8 @@ def parallel_chains(batch_size=None):
     numbers are the same. Cut in two only where that helps: TensorFlow in graph
     mode (eager runs ops one by one), on CPU only (a GPU would get twice the
     kernel launches), with at least two cores and inter-op threads, and with at
-    least ``MIN_CHAIN_ROWS`` rows per piece when the batch size is known.
+    least ``MIN_CHAIN_ROWS`` rows per piece: when the batch size is known only at
+    run time, the caller checks it there (``if_batch_at_least``).
 
     Args:
         batch_size: The static batch size, or None when it is only known at run time.
@@ -206,6 +207,20 @@ def parallel_chains(batch_size=None):
     if tf.config.list_logical_devices("GPU"):
         return 1
     return 2
+
+
+def if_batch_at_least(tensor, rows, big, small):
+    """``big()`` when ``tensor`` has at least ``rows`` rows, else ``small()``.
+
+    Decided once when the batch size is static; otherwise a ``tf.cond`` decides at
+    run time (TensorFlow only, like ``parallel_chains``), so a model traced for any
+    batch size still runs a batch of 1 (the tutorial trains one pair at a time) the
+    plain way.
+    """
+    size = tensor.shape[0]
+    if size is not None:
+        return big() if size >= rows else small()
+    return _tf.cond(_tf.shape(tensor)[0] >= rows, big, small)
 
 
 def cut_batch(tensor, pieces):

@@ -1,7 +1,7 @@
 """``AttentionDecoder``: the legacy Keras 2.0.x attention decoder on ``keras.layers.RNN``."""
 
-from ._compat import (RNN_KWARGS, cut_batch, in_train_phase, keras, keras_mask_of, ops, parallel_chains,
-                      register_serializable)
+from ._compat import (MIN_CHAIN_ROWS, RNN_KWARGS, cut_batch, if_batch_at_least, in_train_phase, keras,
+                      keras_mask_of, ops, parallel_chains, register_serializable)
 from .cell import AttentionDecoderCell, cut_rows
 
 # Keys that Keras 2.0.x wrote into every Recurrent config and that modern RNNs
@@ -205,9 +205,11 @@ class AttentionDecoder(keras.layers.RNN):
         states, constants = self.cell.precompute(
             inputs, initial_state=initial_state, attention_mask=attention_mask, prev_from_inputs=forced)
         chains = parallel_chains(_as_tuple(inputs.shape)[0])
-        if chains == 1:
-            result = self._loop(driver, states, constants, training, forced)
-        else:
+
+        def whole():
+            return self._loop(driver, states, constants, training, forced)
+
+        def in_pieces():
             # Rows never mix: decode the batch as independent pieces that the executor runs
             # side by side (see parallel_chains), and put them back together.
             def cut(tensor):
@@ -219,9 +221,10 @@ class AttentionDecoder(keras.layers.RNN):
                 in zip(cut(driver), zip(*map(cut, states)), cut_rows(constants, cut))
             ]
             if isinstance(pieces[0], (list, tuple)):  # return_state=True: [outputs, s, y]
-                result = [ops.concatenate(parts, axis=0) for parts in zip(*pieces)]
-            else:
-                result = ops.concatenate(pieces, axis=0)
+                return type(pieces[0])(ops.concatenate(parts, axis=0) for parts in zip(*pieces))
+            return ops.concatenate(pieces, axis=0)
+
+        result = whole() if chains == 1 else if_batch_at_least(inputs, chains * MIN_CHAIN_ROWS, in_pieces, whole)
         if not self.return_attention:
             return result
         rest = []
