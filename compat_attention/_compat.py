@@ -191,6 +191,9 @@ def parallel_chains(batch_size=None):
     least ``MIN_CHAIN_ROWS`` rows per piece: when the batch size is known only at
     run time, the caller checks it there (``if_batch_at_least``).
 
+    The environment variable ``COMPAT_ATTENTION_CHAINS`` overrides the count where
+    a cut is possible (``1`` turns it off; the benchmark uses it to time both).
+
     Args:
         batch_size: The static batch size, or None when it is only known at run time.
 
@@ -202,6 +205,12 @@ def parallel_chains(batch_size=None):
         return 1
     if batch_size is not None and batch_size < 2 * MIN_CHAIN_ROWS:
         return 1
+    forced = os.environ.get("COMPAT_ATTENTION_CHAINS", "").strip()
+    if forced:
+        if not forced.isdigit() or int(forced) < 1:
+            raise ValueError("COMPAT_ATTENTION_CHAINS=%r: set it to a positive integer (1 turns the cut off), "
+                             "or unset it." % forced)
+        return int(forced)
     if (os.cpu_count() or 1) < 2 or tf.config.threading.get_inter_op_parallelism_threads() == 1:
         return 1
     if tf.config.list_logical_devices("GPU"):

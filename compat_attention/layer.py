@@ -204,7 +204,9 @@ class AttentionDecoder(keras.layers.RNN):
         """Run the loop over ``driver`` (one step per driver step) attending over ``inputs``."""
         states, constants = self.cell.precompute(
             inputs, initial_state=initial_state, attention_mask=attention_mask, prev_from_inputs=forced)
-        chains = parallel_chains(_as_tuple(inputs.shape)[0])
+        # Only the unrolled loop is cut: XLA cannot compile an RNN while loop inside the tf.cond
+        # that picks the pieces at run time, and long sequences gain little from it.
+        chains = parallel_chains(_as_tuple(inputs.shape)[0]) if self._unrolls(driver) else 1
 
         def whole():
             return self._loop(driver, states, constants, training, forced)
@@ -220,8 +222,6 @@ class AttentionDecoder(keras.layers.RNN):
                 for piece_driver, piece_states, piece_constants
                 in zip(cut(driver), zip(*map(cut, states)), cut_rows(constants, cut))
             ]
-            if isinstance(pieces[0], (list, tuple)):  # return_state=True: [outputs, s, y]
-                return type(pieces[0])(ops.concatenate(parts, axis=0) for parts in zip(*pieces))
             return ops.concatenate(pieces, axis=0)
 
         result = whole() if chains == 1 else if_batch_at_least(inputs, chains * MIN_CHAIN_ROWS, in_pieces, whole)
@@ -233,12 +233,17 @@ class AttentionDecoder(keras.layers.RNN):
         outputs, attention = ops.split(result, (self.output_dim, -1))
         return (outputs, attention, *rest) if rest else (outputs, attention)
 
+    def _unrolls(self, driver):
+        """Whether the steps over ``driver`` run as an unrolled Python loop (else the RNN's loop)."""
+        steps = _as_tuple(driver.shape)[1]
+        return (steps is not None and 0 < steps <= AUTO_UNROLL_MAX_STEPS
+                and not (self.return_state or self.go_backwards))
+
     def _loop(self, driver, states, constants, training, forced):
         """The steps over ``driver`` from ``states``, reading ``constants``."""
-        steps = _as_tuple(driver.shape)[1]
         with self.cell.bind(constants):
-            if steps is not None and 0 < steps <= AUTO_UNROLL_MAX_STEPS and not (self.return_state or self.go_backwards):
-                return self._unrolled(driver if forced else None, states, steps, training)
+            if self._unrolls(driver):
+                return self._unrolled(driver if forced else None, states, _as_tuple(driver.shape)[1], training)
             return super().call(driver, initial_state=states, mask=None, training=training)
 
     def _free_running_driver(self, inputs):

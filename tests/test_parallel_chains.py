@@ -51,6 +51,7 @@ def two_cpu_cores(monkeypatch):
     import tensorflow as tf
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.delenv("COMPAT_ATTENTION_CHAINS", raising=False)
     real = tf.config.list_logical_devices
     monkeypatch.setattr(tf.config, "list_logical_devices",
                         lambda kind=None: [] if kind == "GPU" else real(kind))
@@ -77,27 +78,34 @@ def chains_in(fn, *args):
 def test_cut_only_where_the_executor_runs_pieces_side_by_side(two_cpu_cores, monkeypatch):
     import tensorflow as tf
 
-    seen = {}
+    def in_graph(batch):
+        seen = []
 
-    @tf.function
-    def graph(batch):
-        seen["graph"] = _compat.parallel_chains(batch)
-        return tf.constant(0)
+        @tf.function  # a new function each time: a cached trace would not ask again
+        def graph():
+            seen.append(_compat.parallel_chains(batch))
+            return tf.constant(0)
 
-    graph(None)
-    assert seen["graph"] == 2
-    graph(64)
-    assert seen["graph"] == 2
-    graph(2 * _compat.MIN_CHAIN_ROWS - 1)  # too few rows for two pieces
-    assert seen["graph"] == 1
+        graph()
+        return seen[0]
+
+    assert in_graph(None) == 2
+    assert in_graph(64) == 2
+    assert in_graph(2 * _compat.MIN_CHAIN_ROWS - 1) == 1  # too few rows for two pieces
     assert _compat.parallel_chains(64) == 1  # eager: ops run one by one anyway
+    monkeypatch.setenv("COMPAT_ATTENTION_CHAINS", "1")  # the user's switch
+    assert in_graph(None) == 1
+    monkeypatch.setenv("COMPAT_ATTENTION_CHAINS", "3")
+    assert in_graph(None) == 3
+    monkeypatch.setenv("COMPAT_ATTENTION_CHAINS", "two")
+    with pytest.raises(ValueError, match="COMPAT_ATTENTION_CHAINS='two': set it to a positive integer"):
+        in_graph(None)
+    monkeypatch.delenv("COMPAT_ATTENTION_CHAINS")
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    graph(None)
-    assert seen["graph"] == 1
+    assert in_graph(None) == 1
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(tf.config, "list_logical_devices", lambda kind=None: ["a GPU"])
-    graph(None)
-    assert seen["graph"] == 1
+    assert in_graph(None) == 1
 
 
 @tensorflow_only
@@ -149,12 +157,36 @@ def test_pieces_decode_to_the_numbers_of_the_whole_batch(two_cpu_cores, case, ba
     graph_fn = tf.function(loss_and_grads, input_signature=[tf.TensorSpec((None, steps, 12))])
     graph_chains, (graph_out, graph_grads) = chains_in(graph_fn, tf.constant(x))
 
-    # Eager decodes the whole batch; the graph holds both the whole batch and two pieces
-    # (which one runs is decided by the batch size at run time).
-    assert (eager_chains, graph_chains) == (1, 3)
+    # Eager decodes the whole batch. The graph of the unrolled loop holds both the whole batch
+    # and two pieces (the batch size picks one at run time); the RNN's loop is not cut.
+    decoded = CASES[case].get("output_length", steps)
+    unrolled = decoded <= layer_module.AUTO_UNROLL_MAX_STEPS and not CASES[case].get("return_state")
+    assert (eager_chains, graph_chains) == (1, 3 if unrolled else 1)
     assert len(graph_out) == len(eager_out)
     for got, want in zip(graph_out, eager_out):
         assert got.shape == want.shape
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6)
     for got, want in zip(graph_grads, eager_grads):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-5)
+
+
+@tensorflow_only
+@pytest.mark.parametrize("steps", [5, 25])  # cut (a tf.cond on the batch size), and the RNN's loop
+def test_xla_compiles_a_model_traced_for_any_batch_size(two_cpu_cores, steps):
+    import tensorflow as tf
+
+    x = tf.constant(np.random.RandomState(steps).normal(size=(17, steps, 12)).astype("float32"))
+    layer = AttentionDecoder(16, 10)
+    layer(x)
+
+    def loss_and_grads(data):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(layer(data) ** 2)
+        return loss, tape.gradient(loss, layer.trainable_weights)
+
+    spec = [tf.TensorSpec((None, steps, 12))]
+    plain = loss_and_grads(x)
+    xla = tf.function(loss_and_grads, jit_compile=True, input_signature=spec)(x)
+    np.testing.assert_allclose(xla[0].numpy(), plain[0].numpy(), rtol=1e-5)
+    for got, want in zip(xla[1], plain[1]):
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-5)
