@@ -176,6 +176,12 @@ ops = _keras3_ops() if KERAS_3 else _tf_ops()
 #: Fewest batch rows per chain worth a chain of its own (see ``parallel_chains``).
 MIN_CHAIN_ROWS = 8
 
+#: Whether the batch may be cut into chains at all. On TF 2.8-2.11, XLA (``jit_compile``)
+#: cannot compile the gradient of the ``tf.cond`` that picks the pieces at run time
+#: ("left_branch_shape.rank() != right_branch_shape.rank()"), and a layer cannot tell at
+#: trace time whether XLA will compile it; those versions decode the batch as one chain.
+CHAINS_SUPPORTED = TF_VERSION is not None and Version(TF_VERSION) >= Version("2.12")
+
 
 def parallel_chains(batch_size=None):
     """Into how many pieces to cut the batch so the pieces decode side by side (1: no cut).
@@ -202,7 +208,7 @@ def parallel_chains(batch_size=None):
         A positive int.
     """
     tf = _tf
-    if tf is None or tf.executing_eagerly():
+    if not CHAINS_SUPPORTED or tf.executing_eagerly():
         return 1
     if batch_size is not None and batch_size < 2 * MIN_CHAIN_ROWS:
         return 1

@@ -18,6 +18,23 @@ from compat_attention import layer as layer_module
 from compat_attention._compat import BACKEND, keras, ops
 
 tensorflow_only = pytest.mark.skipif(BACKEND != "tensorflow", reason="the cut is for TensorFlow's graph executor")
+cut_supported = pytest.mark.skipif(
+    not _compat.CHAINS_SUPPORTED, reason="TF < 2.12 decodes as one chain (test_old_tensorflow_never_cuts)")
+
+
+@pytest.mark.skipif(BACKEND != "tensorflow" or _compat.CHAINS_SUPPORTED, reason="TF 2.8-2.11 only")
+def test_old_tensorflow_never_cuts(two_cpu_cores):
+    import tensorflow as tf
+
+    seen = []
+
+    @tf.function
+    def graph():
+        seen.append(_compat.parallel_chains(None))
+        return tf.constant(0)
+
+    graph()
+    assert seen == [1]
 
 
 @pytest.mark.parametrize("options", [
@@ -75,6 +92,7 @@ def chains_in(fn, *args):
 
 
 @tensorflow_only
+@cut_supported
 def test_cut_only_where_the_executor_runs_pieces_side_by_side(two_cpu_cores, monkeypatch):
     import tensorflow as tf
 
@@ -133,6 +151,7 @@ CASES = {
 
 
 @tensorflow_only
+@cut_supported
 @pytest.mark.parametrize("steps", [5, 20])  # the unrolled loop and the RNN's symbolic loop
 @pytest.mark.parametrize("batch", [17])  # two uneven pieces
 @pytest.mark.parametrize("case", sorted(CASES))
