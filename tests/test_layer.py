@@ -206,14 +206,15 @@ def test_legacy_hard_sigmoid_has_the_keras_2_0_8_slope(activation):
 
 
 @pytest.mark.parametrize("steps", [5, 40])  # the unrolled loop and the RNN's symbolic loop
-def test_forward_and_gradient_compile_with_xla_to_the_same_numbers(steps):
+@pytest.mark.parametrize("batch", [8, None])  # None: traced for any batch size, run on 17 rows (cut in two)
+def test_forward_and_gradient_compile_with_xla_to_the_same_numbers(steps, batch):
     from compat_attention._compat import BACKEND
 
     if BACKEND != "tensorflow":
         pytest.skip("jit_compile is TensorFlow's XLA switch")
     import tensorflow as tf
 
-    x = tf.constant(np.random.RandomState(0).normal(size=(8, steps, 12)).astype("float32"))
+    x = tf.constant(np.random.RandomState(0).normal(size=(batch or 17, steps, 12)).astype("float32"))
     layer = AttentionDecoder(16, 10)
     layer(x)
 
@@ -222,8 +223,9 @@ def test_forward_and_gradient_compile_with_xla_to_the_same_numbers(steps):
             loss = tf.reduce_sum(layer(inputs) ** 2)
         return loss, tape.gradient(loss, layer.trainable_weights)
 
-    plain = tf.function(loss_and_grads)(x)
-    xla = tf.function(loss_and_grads, jit_compile=True)(x)
+    spec = [tf.TensorSpec((batch, steps, 12))]
+    plain = tf.function(loss_and_grads, input_signature=spec)(x)
+    xla = tf.function(loss_and_grads, jit_compile=True, input_signature=spec)(x)
     np.testing.assert_allclose(xla[0].numpy(), plain[0].numpy(), rtol=1e-5)
     for got, want in zip(xla[1], plain[1]):
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-6)

@@ -188,24 +188,3 @@ def test_pieces_decode_to_the_numbers_of_the_whole_batch(two_cpu_cores, case, ba
     for got, want in zip(graph_grads, eager_grads):
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-5)
 
-
-@tensorflow_only
-@pytest.mark.parametrize("steps", [5, 25])  # cut (a tf.cond on the batch size), and the RNN's loop
-def test_xla_compiles_a_model_traced_for_any_batch_size(two_cpu_cores, steps):
-    import tensorflow as tf
-
-    x = tf.constant(np.random.RandomState(steps).normal(size=(17, steps, 12)).astype("float32"))
-    layer = AttentionDecoder(16, 10)
-    layer(x)
-
-    def loss_and_grads(data):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(layer(data) ** 2)
-        return loss, tape.gradient(loss, layer.trainable_weights)
-
-    spec = [tf.TensorSpec((None, steps, 12))]
-    plain = loss_and_grads(x)
-    xla = tf.function(loss_and_grads, jit_compile=True, input_signature=spec)(x)
-    np.testing.assert_allclose(xla[0].numpy(), plain[0].numpy(), rtol=1e-5)
-    for got, want in zip(xla[1], plain[1]):
-        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-5)
