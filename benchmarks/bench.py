@@ -42,7 +42,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 from compat_attention import AttentionDecoder, keras_description  # noqa: E402
-from compat_attention._compat import BACKEND, KERAS_3, keras  # noqa: E402
+from compat_attention._keras.flavour import BACKEND, KERAS_3, keras  # noqa: E402
 
 LEGACY = {"predict_T10": 5000.0, "predict_T100": 84.0, "train_tutorial": 1760.0}
 

@@ -1,10 +1,10 @@
-"""Micro-benchmarks behind two op choices in ``compat_attention/_compat.py`` (TensorFlow only).
+"""Micro-benchmarks behind two op choices in ``compat_attention/_keras/ops.py`` (TensorFlow only).
 
 1. Softmax: ``tf.nn.softmax`` (which TensorFlow with oneDNN runs as a oneDNN primitive)
-   against the exp / sum form that ``_compat.ops.softmax`` uses, on the decoder's
+   against the exp / sum form that ``ops.softmax`` uses, on the decoder's
    small (B, T) and (B, O) tensors, in a chain of 100 inside a ``tf.function``.
 2. A (B, T, D) . (D, U) product with its gradients: ``tf.matmul`` broadcasting a
-   batched product against ``_compat.ops.dot`` (one 2D product over B * T rows).
+   batched product against ``ops.dot`` (one 2D product over B * T rows).
 
 Run: ``python benchmarks/ops_micro.py`` (prints microseconds per call, best of 20).
 """
@@ -18,7 +18,8 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import tensorflow as tf  # noqa: E402
 
-from compat_attention._compat import describe, ops  # noqa: E402
+from compat_attention._keras.flavour import describe
+from compat_attention._keras.ops import ops  # noqa: E402
 
 
 def best_us(fn, arg, calls):

@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 import numpy as np  # noqa: E402
 
 from compat_attention import AttentionDecoder, keras_description  # noqa: E402
-from compat_attention._compat import keras  # noqa: E402
+from compat_attention._keras.flavour import keras  # noqa: E402
 
 T, V, N = 8, 10, 6
 

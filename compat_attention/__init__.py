@@ -2,63 +2,61 @@
 
 ``from compat_attention import AttentionDecoder`` fixes an old tutorial that
 imported the layer from a copied ``attention_decoder.py``; the numbers are those
-of the legacy layer on its frozen weights.
+of the legacy layer on its frozen weights. Importing the package registers its
+layers with Keras, so models saved with them reload with ``keras.models.load_model``.
+
+The house has three wings, each importing only downward (into ``_keras`` and ``errors``):
+``decoder`` (the legacy layer), ``layers`` (replacements for other copied layers),
+``io`` (files of other Keras versions); ``migrate`` rewrites whole old programs,
+``legacy`` gives them what Keras 3 removed, and ``cli`` is the command line.
 """
 
-from ._compat import describe as keras_description
-from ._compat import LEGACY_HARD_SIGMOID, export_for_serving, legacy_hard_sigmoid
-from .blocks import AttentionPooling, AxisMean, AxisSum, attention_3d_block
-from .cell import WEIGHT_NAMES, AttentionDecoderCell
-from .errors import LegacyFileError
-from .files import convert_legacy_model, inspect_legacy_file, verify_legacy_model
-from .legacy_h5 import load_legacy_model, load_legacy_weights
-from .layer import AttentionDecoder
-from .luong import Attention, load_attention_package_model
+from ._keras.flavour import describe as keras_description
+from ._version import __version__
+from .decoder.cell import WEIGHT_NAMES, AttentionDecoderCell
+from .decoder.layer import AttentionDecoder
+from .decoder.tdd import _time_distributed_dense, time_distributed_dense
+from .errors import CompatAttentionError, LegacyFileError, UsageError
+from .export import export_for_serving
+from .io.loader import load_attention_package_model, load_legacy_model, load_legacy_weights
+from .io.operations import convert_legacy_model, inspect_legacy_file, verify_legacy_model
+from .layers.activations import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
+from .layers.package_attention import Attention
+from .layers.pooling import AttentionPooling, AxisMean, AxisSum, attention_3d_block
+from .objects import custom_objects
 from .plot import attention_model, plot_attention
-from .tdd import _time_distributed_dense, time_distributed_dense
-
-__version__ = "0.1.0"
 
 __all__ = [
-    "Attention",
+    # the legacy layer
     "AttentionDecoder",
+    "AttentionDecoderCell",
+    "WEIGHT_NAMES",
+    "time_distributed_dense",
+    "_time_distributed_dense",
+    # replacements for other copied layers
+    "Attention",
     "AttentionPooling",
     "AxisMean",
     "AxisSum",
     "attention_3d_block",
-    "AttentionDecoderCell",
     "LEGACY_HARD_SIGMOID",
-    "WEIGHT_NAMES",
-    "LegacyFileError",
-    "convert_legacy_model",
-    "inspect_legacy_file",
-    "load_attention_package_model",
+    "legacy_hard_sigmoid",
+    # files
     "load_legacy_model",
     "load_legacy_weights",
+    "load_attention_package_model",
+    "inspect_legacy_file",
+    "convert_legacy_model",
     "verify_legacy_model",
-    "attention_model",
     "custom_objects",
     "export_for_serving",
+    # the attention, seen
+    "attention_model",
     "plot_attention",
+    # errors and versions
+    "CompatAttentionError",
+    "LegacyFileError",
+    "UsageError",
     "keras_description",
-    "legacy_hard_sigmoid",
-    "time_distributed_dense",
-    "_time_distributed_dense",
+    "__version__",
 ]
-
-
-def custom_objects():
-    """The objects a legacy ``.h5`` names, for ``keras.models.load_model(custom_objects=...)``.
-
-    Returns:
-        A dict mapping the legacy names (``'AttentionDecoder'``) and our
-        registered names to our classes and functions.
-    """
-    return {
-        "AttentionDecoder": AttentionDecoder,
-        "AttentionDecoderCell": AttentionDecoderCell,
-        "legacy_hard_sigmoid": legacy_hard_sigmoid,
-        "AttentionPooling": AttentionPooling,
-        "AxisMean": AxisMean,
-        "AxisSum": AxisSum,
-    }

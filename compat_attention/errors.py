@@ -1,7 +1,28 @@
-"""Typed errors for legacy files: one line naming the file, the problem and the fix."""
+"""Typed errors: one line naming the file (or argument), the problem and the fix.
+
+The hierarchy, for ``except`` clauses::
+
+    CompatAttentionError                 everything this package raises on purpose
+      UsageError (ValueError)            a request that cannot be done as asked (CLI: exit 1)
+      LegacyFileError (ValueError)       a model file, or an output path, that cannot be used
+        NotAFileError (OSError too)      missing, a directory, empty
+        NotHDF5Error, NotAKerasFileError, UnsupportedVersionError, UnknownLayerError,
+        UnsafeLambdaError, WeightMismatchError, OutputExistsError, VerificationError
+"""
 
 
-class LegacyFileError(ValueError):
+class CompatAttentionError(Exception):
+    """Base of the errors this package raises on purpose, each with a one-line message."""
+
+
+class UsageError(CompatAttentionError, ValueError):
+    """A request that cannot be done as asked (an index out of range, labels that do not fit, ...).
+
+    The CLI prints its one line and exits 1.
+    """
+
+
+class LegacyFileError(CompatAttentionError, ValueError):
     """A legacy ``.h5`` file (or an output path) that cannot be used as asked.
 
     ``str(error)`` is one line: ``"<path>: <problem>; <fix>"``.
@@ -16,9 +37,20 @@ class LegacyFileError(ValueError):
         self.path, self.problem, self.fix = str(path), problem, fix
         super().__init__("%s: %s; %s" % (self.path, problem, fix))
 
+    def __str__(self):  # one spelling, whichever built-in base (ValueError, OSError) comes next
+        return self.args[0]
 
-class NotAFileError(LegacyFileError):
-    """The path is missing, a directory, or empty."""
+
+class NotAFileError(LegacyFileError, OSError):
+    """The path is missing, a directory, or empty. Also an ``OSError``, as h5py's and ``open``'s are.
+
+    Attributes:
+        filename: the path, as on ``OSError``.
+    """
+
+    def __init__(self, path, problem, fix):
+        super().__init__(path, problem, fix)
+        self.filename = self.path
 
 
 class NotHDF5Error(LegacyFileError):
@@ -58,7 +90,11 @@ class OutputExistsError(LegacyFileError):
 
 
 class VerificationError(LegacyFileError):
-    """A model's predictions differ from the stored outputs by more than the tolerance."""
+    """The stored outputs cannot be compared with the model's predictions (their shapes differ).
+
+    A comparison that runs and finds a difference above the tolerance is no error:
+    ``verify_legacy_model`` reports it with ``ok=False``.
+    """
 
 
 def first_line(exc):

@@ -3,8 +3,10 @@
 import numpy as np
 
 from . import errors
-from ._compat import keras, node_call_arguments, ops
-from .layer import AttentionDecoder
+from ._keras.flavour import keras
+from ._keras.internals import node_call_arguments
+from ._keras.ops import ops
+from .decoder.layer import AttentionDecoder
 
 
 def attention_model(model, layer=None):
@@ -22,15 +24,15 @@ def attention_model(model, layer=None):
         A ``keras.Model`` giving the attention, (B, N, T).
 
     Raises:
-        ValueError: no decoder, several decoders and no ``layer``, or a
-            decoder whose inputs cannot be reused.
+        UsageError: (a ``ValueError``) no decoder, several decoders and no
+            ``layer``, or a decoder whose inputs cannot be reused.
     """
     decoder = _find_decoder(model, layer)
     if decoder.return_attention:
         return keras.Model(model.inputs, decoder.output[1])
     args, kwargs = node_call_arguments(decoder)
     if "targets" in kwargs:
-        raise ValueError(
+        raise errors.UsageError(
             "AttentionDecoder %r reads teacher-forcing targets; build it with return_attention=True "
             "to read its attention." % decoder.name)
     kwargs = {k: v for k, v in kwargs.items() if k in ("initial_state", "mask") and v is not None}
@@ -50,7 +52,7 @@ def _find_decoder(model, layer):
         decoders = [l for l in decoders if l.name == layer]
     if len(decoders) != 1:
         names = [l.name for l in _walk(model) if isinstance(l, AttentionDecoder)]
-        raise ValueError(
+        raise errors.UsageError(
             "expected one AttentionDecoder%s in the model, found %s; pass layer=<name>."
             % (" named %r" % layer if layer else "", names or "none"))
     return decoders[0]
@@ -80,7 +82,16 @@ def plot_attention(attention, input_labels=None, output_labels=None, path=None, 
 
     Raises:
         ImportError: matplotlib is not installed (with the install command).
-        ValueError: the matrix or the labels have the wrong shape.
+        UsageError: (a ``ValueError``) the matrix or the labels have the wrong shape.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from compat_attention import plot_attention
+    >>> weights = np.full((3, 6), 1 / 6)           # 3 decoded steps, each over 6 encoder steps
+    >>> figure = plot_attention(weights, input_labels=list("abcdef"), output_labels=list("cba"))
+    >>> figure.axes[0].get_xlabel()
+    'encoder step (input)'
     """
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -93,12 +104,12 @@ def plot_attention(attention, input_labels=None, output_labels=None, path=None, 
     if weights.ndim == 3 and weights.shape[0] == 1:
         weights = weights[0]
     if weights.ndim != 2:
-        raise ValueError("plot_attention takes one example's (N, T) attention; got shape %s." % (weights.shape,))
+        raise errors.UsageError("plot_attention takes one example's (N, T) attention; got shape %s." % (weights.shape,))
     rows, cols = weights.shape
     for labels, size, what in ((input_labels, cols, "input_labels (encoder steps)"),
                                (output_labels, rows, "output_labels (decoded steps)")):
         if labels is not None and len(labels) != size:
-            raise ValueError("%s: %d labels for %d steps." % (what, len(labels), size))
+            raise errors.UsageError("%s: %d labels for %d steps." % (what, len(labels), size))
     fig = Figure(figsize=(1.2 + 0.45 * max(cols, 4), 1.0 + 0.4 * max(rows, 4)))
     FigureCanvasAgg(fig)
     ax = fig.add_subplot(1, 1, 1)

@@ -18,7 +18,7 @@ cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 
 from compat_attention import AttentionDecoder  # noqa: E402
-from compat_attention._compat import keras  # noqa: E402
+from compat_attention._keras.flavour import keras  # noqa: E402
 
 T, V, BATCH, EPOCHS = 5, 8, 16, 3
 

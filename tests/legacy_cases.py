@@ -3,7 +3,7 @@
 import numpy as np
 
 from compat_attention import LEGACY_HARD_SIGMOID, AttentionDecoder
-from compat_attention._compat import keras
+from compat_attention._keras.flavour import keras
 from legacy_reference import oracle
 
 CASES = ("echo_seq", "echo_seq_probs", "nmt_bilstm", "nmt_bilstm_probs", "masked")

@@ -18,11 +18,13 @@ import numpy as np
 import pytest
 
 from compat_attention import errors, load_legacy_weights
-from compat_attention._compat import FLAVOUR, KERAS_3, SAVE_SUFFIXES, keras, ops
-from compat_attention.luong import (
-    SCORES, WEIGHT_SUBLAYERS, Attention, describe_rewrite, load_attention_package_model, plan_attention_package_model,
-)
-from compat_attention.legacy_h5 import read_legacy_file
+from compat_attention._keras.flavour import FLAVOUR, KERAS_3, keras
+from compat_attention._keras.ops import ops
+from compat_attention._keras.saving import SAVE_SUFFIXES
+from compat_attention.io.attention_package import describe_rewrite, plan_attention_package_model
+from compat_attention.io.h5file import read_legacy_file
+from compat_attention.io.loader import load_attention_package_model
+from compat_attention.layers.package_attention import SCORES, WEIGHT_SUBLAYERS, Attention
 from legacy_reference import oracle
 
 TOL = 1e-5

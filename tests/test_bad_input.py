@@ -10,8 +10,9 @@ import numpy as np
 import pytest
 
 import legacy_writer
-from compat_attention import cli, errors, load_legacy_model
-from compat_attention._compat import SAVE_SUFFIXES
+from compat_attention import errors, load_legacy_model
+from compat_attention.cli import main as cli
+from compat_attention._keras.saving import SAVE_SUFFIXES
 from legacy_reference import oracle
 
 ECHO = oracle.golden_path("echo_seq.h5")

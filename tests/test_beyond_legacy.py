@@ -9,7 +9,9 @@ import pytest
 
 import extended_reference
 from compat_attention import AttentionDecoder
-from compat_attention._compat import SAVE_SUFFIXES, keras, ops
+from compat_attention._keras.flavour import keras
+from compat_attention._keras.ops import ops
+from compat_attention._keras.saving import SAVE_SUFFIXES
 from legacy_reference import oracle
 
 B, T, D, U, O = 2, 4, 6, 5, 3
@@ -212,7 +214,7 @@ def test_output_length_must_be_positive():
 def test_every_option_gives_the_same_numbers_unrolled_and_in_the_symbolic_loop(monkeypatch):
     # Short static sequences are decoded by an unrolled Python loop, the others by the RNN's
     # symbolic loop; both paths must agree for every option.
-    from compat_attention import layer as layer_module
+    from compat_attention.decoder import loops as layer_module
 
     w, x = _weights(), _x()
     mask = np.array([[True] * T, [True, True, False, False]])

@@ -10,8 +10,10 @@ import os
 import numpy as np
 import pytest
 
-from compat_attention._compat import SAVE_SUFFIXES, keras, ops
-from compat_attention.blocks import AttentionPooling, AxisMean, AxisSum, attention_3d_block
+from compat_attention._keras.flavour import keras
+from compat_attention._keras.ops import ops
+from compat_attention._keras.saving import SAVE_SUFFIXES
+from compat_attention.layers.pooling import AttentionPooling, AxisMean, AxisSum, attention_3d_block
 
 layers = keras.layers
 STEPS, FEATURES = 6, 4

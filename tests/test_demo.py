@@ -4,8 +4,8 @@
 import numpy as np
 import pytest
 
-from compat_attention import cli
-from compat_attention.demo import (attention_model, baseline_model, echo_pairs, exact_sequence_accuracy,
+from compat_attention.cli import main as cli
+from compat_attention.cli.demo import (echo_attention_model, echo_baseline_model, echo_pairs, exact_sequence_accuracy,
                                    plot_losses, train_and_score)
 
 
@@ -37,7 +37,7 @@ def test_exact_sequence_accuracy_needs_every_position():
 def test_reduced_attention_run_learns_the_echo_task():
     # Guessing the 2 echoed symbols among 50 gets an exact sequence with probability
     # 1/2500; P(>= 5 of 100 by chance) < 1e-9. 5% exact sequences means it learned.
-    accuracy, losses = train_and_score(attention_model, np.random.RandomState(3), pairs=2000, epochs=20,
+    accuracy, losses = train_and_score(echo_attention_model, np.random.RandomState(3), pairs=2000, epochs=20,
                                        verbose=0)
     print("reduced demo (2000 pairs): attention exact-sequence accuracy %.2f" % accuracy)
     assert accuracy >= 0.05
@@ -45,7 +45,7 @@ def test_reduced_attention_run_learns_the_echo_task():
 
 
 def test_baseline_model_is_the_tutorials():
-    model = baseline_model()
+    model = echo_baseline_model()
     assert [type(l).__name__ for l in model.layers] == ["LSTM", "RepeatVector", "LSTM", "TimeDistributed"]
     assert model.output_shape == (None, 5, 50)
 

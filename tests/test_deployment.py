@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from compat_attention import AttentionDecoder, export_for_serving
-from compat_attention._compat import BACKEND, SAVE_SUFFIXES, keras
+from compat_attention._keras.flavour import BACKEND, keras
+from compat_attention._keras.saving import SAVE_SUFFIXES
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ON_TENSORFLOW = BACKEND == "tensorflow"

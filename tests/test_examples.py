@@ -16,7 +16,7 @@ import types
 import numpy as np
 import pytest
 
-from compat_attention._compat import FLAVOUR
+from compat_attention._keras.flavour import FLAVOUR
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 REDUCED = ["--eval", "1000", "--fast", "--verbose", "0"]

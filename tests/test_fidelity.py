@@ -5,7 +5,7 @@ import pytest
 
 import legacy_cases
 from compat_attention import _time_distributed_dense, time_distributed_dense
-from compat_attention._compat import keras
+from compat_attention._keras.flavour import keras
 from legacy_reference import oracle
 
 TOL = 1e-5

@@ -9,7 +9,8 @@ import pytest
 
 import legacy_cases
 from compat_attention import WEIGHT_NAMES, AttentionDecoder, AttentionDecoderCell, custom_objects
-from compat_attention._compat import KERAS_3, keras, ops
+from compat_attention._keras.flavour import KERAS_3, keras
+from compat_attention._keras.ops import ops
 from legacy_reference import oracle
 
 LEGACY_SIGNATURE = [
@@ -28,7 +29,7 @@ def test_constructor_has_the_legacy_signature_and_defaults():
     # The options beyond the legacy layer are keyword-only, so no legacy positional call changes.
     keyword_only = [p.name for p in params if p.kind is inspect.Parameter.KEYWORD_ONLY]
     assert keyword_only == ["output_length", "return_attention", "mask_attention", "teacher_forcing",
-                            "output_activation"]
+                            "output_activation", "decode_chains"]
     assert params[-1].kind is inspect.Parameter.VAR_KEYWORD
 
 
@@ -175,7 +176,7 @@ def _one_hot_pairs(n, rng, steps=5, symbols=50):
 
 def test_seed_tutorial_model_unchanged_compiles_trains_and_predicts():
     # The tutorial's own lines, with only the import replaced.
-    from compat_attention._compat import keras as k
+    from compat_attention._keras.flavour import keras as k
 
     Sequential, LSTM = k.models.Sequential, k.layers.LSTM
     model = Sequential()
@@ -208,7 +209,7 @@ def test_legacy_hard_sigmoid_has_the_keras_2_0_8_slope(activation):
 @pytest.mark.parametrize("steps", [5, 40])  # the unrolled loop and the RNN's symbolic loop
 @pytest.mark.parametrize("batch", [8, None])  # None: traced for any batch size, run on 17 rows (cut in two)
 def test_forward_and_gradient_compile_with_xla_to_the_same_numbers(steps, batch):
-    from compat_attention._compat import BACKEND
+    from compat_attention._keras.flavour import BACKEND
 
     if BACKEND != "tensorflow":
         pytest.skip("jit_compile is TensorFlow's XLA switch")

@@ -9,10 +9,12 @@ import pytest
 import legacy_cases
 import legacy_writer
 from compat_attention import (
-    WEIGHT_NAMES, AttentionDecoder, cli, convert_legacy_model, custom_objects, inspect_legacy_file,
+    WEIGHT_NAMES, AttentionDecoder, convert_legacy_model, custom_objects, inspect_legacy_file,
     load_legacy_model, load_legacy_weights,
 )
-from compat_attention._compat import KERAS_3, SAVE_SUFFIXES, keras
+from compat_attention._keras.flavour import KERAS_3, keras
+from compat_attention.cli import main as cli
+from compat_attention._keras.saving import SAVE_SUFFIXES
 from legacy_reference import oracle
 
 TOL = 1e-5

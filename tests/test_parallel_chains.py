@@ -3,7 +3,7 @@
 The unrolled loop (T <= 16) skips the zero product of the first step and
 computes only the output at the last; the RNN's symbolic loop runs every step
 whole. In TensorFlow graph mode on a multi-core CPU the layer also decodes the
-batch as two independent half-batch chains (``_compat.parallel_chains``); eager
+batch as two independent half-batch chains (``decoder/loops.py``, ``AttentionDecoder(decode_chains=...)``); eager
 calls do not cut, so graph against eager compares the two.
 """
 
@@ -13,16 +13,17 @@ import numpy as np
 import pytest
 
 from compat_attention import AttentionDecoder
-from compat_attention import _compat
-from compat_attention import layer as layer_module
-from compat_attention._compat import BACKEND, keras, ops
+from compat_attention._keras import ops as keras_ops
+from compat_attention._keras.flavour import BACKEND, CAN_CUT_BATCH, keras
+from compat_attention.decoder import loops
+from compat_attention._keras.ops import ops
 
 tensorflow_only = pytest.mark.skipif(BACKEND != "tensorflow", reason="the cut is for TensorFlow's graph executor")
 cut_supported = pytest.mark.skipif(
-    not _compat.CHAINS_SUPPORTED, reason="TF < 2.12 decodes as one chain (test_old_tensorflow_never_cuts)")
+    not CAN_CUT_BATCH, reason="TF < 2.12 decodes as one chain (test_old_tensorflow_never_cuts)")
 
 
-@pytest.mark.skipif(BACKEND != "tensorflow" or _compat.CHAINS_SUPPORTED, reason="TF 2.8-2.11 only")
+@pytest.mark.skipif(BACKEND != "tensorflow" or CAN_CUT_BATCH, reason="TF 2.8-2.11 only")
 def test_old_tensorflow_never_cuts(two_cpu_cores):
     import tensorflow as tf
 
@@ -30,7 +31,7 @@ def test_old_tensorflow_never_cuts(two_cpu_cores):
 
     @tf.function
     def graph():
-        seen.append(_compat.parallel_chains(None))
+        seen.append(loops.chain_count(None))
         return tf.constant(0)
 
     graph()
@@ -49,7 +50,7 @@ def test_unrolled_loop_with_its_short_first_and_last_steps_matches_the_full_loop
     if options.get("teacher_forcing"):
         call["targets"] = ops.convert_to_tensor(rng.uniform(size=(6, 5, 10)).astype("float32"))
     unrolled = _flat(layer(x, **call))
-    monkeypatch.setattr(layer_module, "AUTO_UNROLL_MAX_STEPS", 0)  # every step through the RNN's loop
+    monkeypatch.setattr(loops, "AUTO_UNROLL_MAX_STEPS", 0)  # every step through the RNN's loop
     looped = _flat(layer(x, **call))
     assert len(unrolled) == len(looped)
     for got, want in zip(unrolled, looped):
@@ -77,17 +78,17 @@ def two_cpu_cores(monkeypatch):
 def chains_in(fn, *args):
     """How many pieces ``fn`` cuts the batch into, seen through the layer's loop calls."""
     calls = []
-    loop = AttentionDecoder._loop
+    loop = loops._loop
 
-    def counting(self, *a, **k):
+    def counting(*a, **k):
         calls.append(1)
-        return loop(self, *a, **k)
+        return loop(*a, **k)
 
-    AttentionDecoder._loop = counting
+    loops._loop = counting
     try:
         result = fn(*args)
     finally:
-        AttentionDecoder._loop = loop
+        loops._loop = loop
     return len(calls), result
 
 
@@ -101,7 +102,7 @@ def test_cut_only_where_the_executor_runs_pieces_side_by_side(two_cpu_cores, mon
 
         @tf.function  # a new function each time: a cached trace would not ask again
         def graph():
-            seen.append(_compat.parallel_chains(batch))
+            seen.append(loops.chain_count(batch))
             return tf.constant(0)
 
         graph()
@@ -109,8 +110,8 @@ def test_cut_only_where_the_executor_runs_pieces_side_by_side(two_cpu_cores, mon
 
     assert in_graph(None) == 2
     assert in_graph(64) == 2
-    assert in_graph(2 * _compat.MIN_CHAIN_ROWS - 1) == 1  # too few rows for two pieces
-    assert _compat.parallel_chains(64) == 1  # eager: ops run one by one anyway
+    assert in_graph(2 * loops.MIN_CHAIN_ROWS - 1) == 1  # too few rows for two pieces
+    assert loops.chain_count(64) == 1  # eager: ops run one by one anyway
     monkeypatch.setenv("COMPAT_ATTENTION_CHAINS", "1")  # the user's switch
     assert in_graph(None) == 1
     monkeypatch.setenv("COMPAT_ATTENTION_CHAINS", "3")
@@ -131,7 +132,7 @@ def test_small_batches_decode_whole_when_the_size_is_known_only_at_run_time():
     import tensorflow as tf
 
     def pick(x):
-        return _compat.if_batch_at_least(x, 16, lambda: tf.constant("pieces"), lambda: tf.constant("whole"))
+        return keras_ops.if_rows_at_least(x, 16, lambda: tf.constant("pieces"), lambda: tf.constant("whole"))
 
     dynamic = tf.function(pick, input_signature=[tf.TensorSpec((None, 3))])
     assert [dynamic(tf.zeros((n, 3))).numpy() for n in (1, 15, 16, 40)] == [b"whole", b"whole", b"pieces", b"pieces"]
@@ -179,7 +180,7 @@ def test_pieces_decode_to_the_numbers_of_the_whole_batch(two_cpu_cores, case, ba
     # Eager decodes the whole batch. The graph of the unrolled loop holds both the whole batch
     # and two pieces (the batch size picks one at run time); the RNN's loop is not cut.
     decoded = CASES[case].get("output_length", steps)
-    unrolled = decoded <= layer_module.AUTO_UNROLL_MAX_STEPS and not CASES[case].get("return_state")
+    unrolled = decoded <= loops.AUTO_UNROLL_MAX_STEPS and not CASES[case].get("return_state")
     assert (eager_chains, graph_chains) == (1, 3 if unrolled else 1)
     assert len(graph_out) == len(eager_out)
     for got, want in zip(graph_out, eager_out):
@@ -188,3 +189,31 @@ def test_pieces_decode_to_the_numbers_of_the_whole_batch(two_cpu_cores, case, ba
     for got, want in zip(graph_grads, eager_grads):
         np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-5)
 
+
+@tensorflow_only
+@cut_supported
+def test_decode_chains_is_a_constructor_setting_that_serializes(two_cpu_cores, monkeypatch):
+    import tensorflow as tf
+
+    def in_graph(setting, batch=None):
+        seen = []
+
+        @tf.function
+        def graph():
+            seen.append(loops.chain_count(batch, setting))
+            return tf.constant(0)
+
+        graph()
+        return seen[0]
+
+    assert (in_graph("auto"), in_graph(1), in_graph(3)) == (2, 1, 3)
+    assert in_graph(3, batch=2 * loops.MIN_CHAIN_ROWS - 1) == 1  # too few rows, whatever the setting
+    monkeypatch.setenv("COMPAT_ATTENTION_CHAINS", "1")  # the variable overrides the setting
+    assert in_graph(3) == 1
+    layer = AttentionDecoder(8, 4, decode_chains=1)
+    assert layer.get_config()["decode_chains"] == 1
+    assert AttentionDecoder.from_config(layer.get_config()).decode_chains == 1
+    assert AttentionDecoder(8, 4).decode_chains == "auto"
+    for bad in (0, -2, "two", True, 1.5):
+        with pytest.raises(ValueError, match="decode_chains=.*pass 'auto' or a positive integer"):
+            AttentionDecoder(8, 4, decode_chains=bad)

@@ -6,8 +6,11 @@ import sys
 import numpy as np
 import pytest
 
-from compat_attention import AttentionDecoder, attention_model, cli, plot_attention
-from compat_attention._compat import SAVE_SUFFIXES, keras, ops
+from compat_attention import AttentionDecoder, attention_model, plot_attention
+from compat_attention.cli import main as cli
+from compat_attention._keras.flavour import keras
+from compat_attention._keras.ops import ops
+from compat_attention._keras.saving import SAVE_SUFFIXES
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

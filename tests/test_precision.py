@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from compat_attention import AttentionDecoder
-from compat_attention._compat import keras, ops
+from compat_attention._keras.flavour import keras
+from compat_attention._keras.ops import ops
 
 UNIT_ROUNDOFF = {"mixed_float16": 2.0 ** -11, "mixed_bfloat16": 2.0 ** -8}
 COMPUTE_DTYPE = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}

@@ -5,7 +5,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from compat_attention import WEIGHT_NAMES, AttentionDecoder
-from compat_attention._compat import ops
+from compat_attention._keras.ops import ops
 from legacy_reference import oracle
 
 TOL = 1e-5

@@ -11,7 +11,7 @@ of 30% used below is far beyond chance while the measured runs reach 100%.
 import numpy as np
 
 from compat_attention import AttentionDecoder
-from compat_attention._compat import keras
+from compat_attention._keras.flavour import keras
 
 T, V, N = 6, 10, 3
 SAMPLES, EPOCHS = 2000, 3

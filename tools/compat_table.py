@@ -44,7 +44,7 @@ def _module_version(name):
 
 
 def record(env, out):
-    from compat_attention import _compat  # the installed package: it must import on this env
+    from compat_attention._keras import flavour as _compat  # the installed package: it must import on this env
 
     backend = _compat.BACKEND
     data = {

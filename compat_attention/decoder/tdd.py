@@ -1,6 +1,6 @@
 """``time_distributed_dense``: the helper Keras removed with ``keras.layers.recurrent``."""
 
-from ._compat import dropout_mask, in_train_phase, ops
+from .._keras.ops import dropout_mask, in_train_phase, ops
 
 
 def time_distributed_dense(x, w, b=None, dropout=None, input_dim=None, output_dim=None,

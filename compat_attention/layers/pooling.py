@@ -17,8 +17,8 @@ Here they are written with stock layers and small registered layers (``AxisMean`
 on TensorFlow, JAX and PyTorch, and that save and reload with the model.
 """
 
-from ._compat import keras, ops, register_serializable
-from .cell import padding_bias, softmax_float32
+from .._keras.flavour import keras, register_serializable
+from .._keras.ops import ops, padding_bias, softmax_float32
 
 __all__ = ["AttentionPooling", "AxisMean", "AxisSum", "attention_3d_block"]
 

@@ -4,7 +4,8 @@ import collections
 import contextlib
 import contextvars
 
-from ._compat import keras, ops, register_serializable
+from .._keras.flavour import keras, register_serializable
+from .._keras.ops import ops, padding_bias, softmax_float32
 
 #: The 21 legacy weights, in creation order (``.h5`` files map weights back by this order).
 WEIGHT_NAMES = (
@@ -41,10 +42,6 @@ StepConstants = collections.namedtuple(
     ],
 )
 
-# Added to the attention score of a padded step: exp() of it underflows to exactly 0 in
-# float32 (``softmax_float32`` always computes in float32, so float16 policies are safe),
-# while staying finite, so a row that is padded everywhere gives uniform weights, not NaN.
-_PADDED_SCORE = -1e9
 
 
 @register_serializable()
@@ -64,7 +61,7 @@ class AttentionDecoderCell(keras.layers.Layer):
     the gate kernels fused per source: state, previous output, context) is done
     once per sequence by ``precompute``; a step does five matrix products plus
     the attention, three of them on the path from one state to the next (fewer
-    at the first and last steps of an unrolled loop: see ``call``).
+    at the first and last steps of an unrolled loop: see ``step``).
 
     Args:
         units: Positive integer, size of the decoder state (U).
@@ -93,11 +90,13 @@ class AttentionDecoderCell(keras.layers.Layer):
             of steps matters.
         states: ``[s, y]``, the state (B, U) and the previous output (B, O).
         training: Unused; accepted for the RNN API.
-        first_step: Python bool, for a loop that knows its steps (the layer's
-            unrolled one): the previous output is the ``y_0 = 0`` of the first
-            step, so its product is skipped (it is exactly zero).
-        last_step: Python bool, likewise: nothing will read the new state, so
-            only the output is computed and the returned state is None.
+
+    Returns:
+        ``(output, [new_state, y])``: the output is ``y``, the attention weights
+        (``return_probabilities``) or both side by side (``return_attention``).
+        ``step`` and ``last_step_output`` are the same step with explicit
+        constants, for loops that know their first and last steps
+        (``decoder/loops.py``).
     """
 
     def __init__(
@@ -224,40 +223,39 @@ class AttentionDecoderCell(keras.layers.Layer):
             _STEP_CONSTANTS.reset(token)
 
     # -- one step -----------------------------------------------------------------------
-    def call(self, inputs, states, training=None, first_step=False, last_step=False):
+    def call(self, inputs, states, training=None):
+        """One step, the plain RNN-cell contract: ``(output, [new_state, y])``.
+
+        Reads the constants that the layer bound for its loop (``bind``).
+        """
         constants = _STEP_CONSTANTS.get()
         if constants is None:
             raise RuntimeError(
                 "AttentionDecoderCell reads its encoder sequence from the AttentionDecoder "
                 "layer that drives it; use AttentionDecoder(...) rather than RNN(AttentionDecoderCell(...))."
             )
+        return self.step(constants, inputs, states)
+
+    def step(self, constants, inputs, states, first=False):
+        """One step with explicit constants: ``(output, [new_state, y])``.
+
+        Args:
+            constants: the ``StepConstants`` from ``precompute``.
+            inputs: the step's slice of the driver (read under teacher forcing only).
+            states: ``[s, y]``.
+            first: True when the previous output is the ``y_0 = 0`` of the first step
+                (a loop that knows its steps): its product, exactly zero, is skipped.
+        """
         c = constants
         state = states[0]
         prev_y = inputs if c.prev_from_inputs else states[1]
         units, out = self.units, self.output_dim
-
+        alpha, context = self._attend(c, state)
         # The chain from one state to the next is: s . W_a, the attention, c . C, the gates,
         # (r * s) . U_p. The gate terms from s and from the previous output do not wait for
         # the attention, so they are separate products that the executor can run beside it.
-        to_attention = ops.dot(state, c.attention_kernel)                    # (B, U)
-        energy = ops.tanh(c.projected + ops.expand_dims(to_attention, 1))     # (B, T, U)
-        alpha = softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
-        # sum_t a_t x_t as a broadcast product and a sum: its gradient is cheaper than an einsum's.
-        context = ops.sum(ops.expand_dims(alpha, -1) * c.sequence, axis=1)   # (B, D)
-        if last_step:
-            # Nothing reads the new state: only the output's own terms are computed.
-            W_o, U_o, C_o, b_o = c.output_kernels
-            y = None
-            if not self.return_probabilities:
-                logits = ops.dot(state, U_o) + ops.dot(context, C_o) + b_o
-                if not first_step:
-                    logits = logits + ops.dot(prev_y, W_o)
-                y = self._activate(logits)
-            return self._emit(y, alpha), None
-
         from_state = ops.dot(state, c.state_kernel)                          # (B, 2U + O)
-        # y_0 = 0 at the first step: its product is exactly zero and is skipped.
-        from_prev = c.gate_bias if first_step else ops.dot(prev_y, c.output_kernel) + c.gate_bias
+        from_prev = c.gate_bias if first else ops.dot(prev_y, c.output_kernel) + c.gate_bias
         gates, proposal = ops.split(ops.dot(context, c.context_kernel) + from_prev, (2 * units + out, units))
         gates, logits = ops.split(gates + from_state, (2 * units, out))
         reset, update = ops.split(ops.sigmoid(gates), (units, units))       # one sigmoid for r, z
@@ -266,6 +264,31 @@ class AttentionDecoderCell(keras.layers.Layer):
         # Legacy quirk kept on purpose: y_t reads the previous state, not new_state.
         y = self._activate(logits)
         return self._emit(y, alpha), [new_state, y]
+
+    def last_step_output(self, constants, inputs, states, first=False):
+        """The output of a step whose new state nothing reads (a loop's last): ``step``'s
+        output, computing only the output's own terms (``W_o``, ``U_o``, ``C_o``)."""
+        c = constants
+        state = states[0]
+        prev_y = inputs if c.prev_from_inputs else states[1]
+        alpha, context = self._attend(c, state)
+        y = None
+        if not self.return_probabilities:
+            W_o, U_o, C_o, b_o = c.output_kernels
+            logits = ops.dot(state, U_o) + ops.dot(context, C_o) + b_o
+            if not first:
+                logits = logits + ops.dot(prev_y, W_o)
+            y = self._activate(logits)
+        return self._emit(y, alpha)
+
+    def _attend(self, c, state):
+        """The attention weights over the encoder steps and the context, from state ``s``."""
+        to_attention = ops.dot(state, c.attention_kernel)                    # (B, U)
+        energy = ops.tanh(c.projected + ops.expand_dims(to_attention, 1))     # (B, T, U)
+        alpha = softmax_float32(ops.sum(energy * c.score_vector, axis=-1), c.score_bias)  # (B, T)
+        # sum_t a_t x_t as a broadcast product and a sum: its gradient is cheaper than an einsum's.
+        context = ops.sum(ops.expand_dims(alpha, -1) * c.sequence, axis=1)   # (B, D)
+        return alpha, context
 
     def _activate(self, logits):
         return softmax_float32(logits) if self._softmax_output else self.output_activation(logits)
@@ -304,50 +327,3 @@ class AttentionDecoderCell(keras.layers.Layer):
 def _fresh(initializer):
     """A new instance per weight: an unseeded tf.keras initializer instance repeats its values."""
     return initializer.__class__.from_config(initializer.get_config())
-
-
-def cut_rows(constants, cut):
-    """The ``StepConstants`` of each piece of the batch (the weights are shared by all pieces).
-
-    Args:
-        constants: ``StepConstants`` of the whole batch.
-        cut: a function that cuts a (B, ...) tensor into a list of row pieces.
-
-    Returns:
-        A list of ``StepConstants``, one per piece.
-    """
-    sequences, projections = cut(constants.sequence), cut(constants.projected)
-    biases = [None] * len(sequences) if constants.score_bias is None else cut(constants.score_bias)
-    return [constants._replace(sequence=x, projected=p, score_bias=b)
-            for x, p, b in zip(sequences, projections, biases)]
-
-
-def padding_bias(mask):
-    """Float32 scores to add before ``softmax_float32``: 0 where ``mask`` is true, -1e9 where not.
-
-    Args:
-        mask: a boolean (or 0/1) tensor, e.g. a Keras mask (B, T).
-
-    Returns:
-        A float32 tensor of the same shape.
-    """
-    return (1.0 - ops.cast(mask, "float32")) * _PADDED_SCORE
-
-
-def softmax_float32(logits, bias=None):
-    """Softmax over the last axis, computed in float32 whatever the compute dtype.
-
-    Args:
-        logits: a tensor (..., N).
-        bias: None, or a float32 tensor added to the float32 logits first.
-
-    Returns:
-        The softmax, in the dtype of ``logits``.
-    """
-    dtype = ops.dtype_of(logits)
-    if dtype != "float32":
-        logits = ops.cast(logits, "float32")
-    if bias is not None:
-        logits = logits + bias
-    probs = ops.softmax(logits)
-    return probs if dtype == "float32" else ops.cast(probs, dtype)

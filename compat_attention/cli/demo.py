@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 
-from ._compat import describe, keras
-from .layer import AttentionDecoder
+from .._keras.flavour import describe, keras
+from ..decoder.layer import AttentionDecoder
 
 TUTORIAL = {"baseline": 0.2310, "attention": 0.9570}
 
@@ -30,7 +30,7 @@ def echo_pairs(n, rng, length=5, symbols=50, echoed=2):
     return eye[ints], eye[target]
 
 
-def baseline_model(length=5, symbols=50, units=150):
+def echo_baseline_model(length=5, symbols=50, units=150):
     """The tutorial's encoder-decoder without attention."""
     layers = keras.layers
     model = keras.Sequential([
@@ -44,7 +44,7 @@ def baseline_model(length=5, symbols=50, units=150):
     return model
 
 
-def attention_model(length=5, symbols=50, units=150):
+def echo_attention_model(length=5, symbols=50, units=150):
     """The tutorial's encoder-decoder with the (legacy) AttentionDecoder."""
     model = keras.Sequential([
         keras.layers.Input((length, symbols)),
@@ -94,7 +94,7 @@ def run_demo(repeats=2, pairs=5000, epochs=50, seed=0, verbose=2, report=print):
               "keras": describe(), "pairs": pairs, "repeats": repeats}
     start = time.time()
     for repeat in range(repeats):
-        for name, make in (("baseline", baseline_model), ("attention", attention_model)):
+        for name, make in (("baseline", echo_baseline_model), ("attention", echo_attention_model)):
             report("repeat %d/%d, %s model: training on %d random pairs" % (repeat + 1, repeats, name, pairs))
             accuracy, losses = train_and_score(make, rng, pairs=pairs, epochs=epochs, verbose=verbose)
             result["accuracy"][name].append(accuracy)

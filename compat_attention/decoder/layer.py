@@ -1,20 +1,14 @@
 """``AttentionDecoder``: the legacy Keras 2.0.x attention decoder on ``keras.layers.RNN``."""
 
-from ._compat import (MIN_CHAIN_ROWS, RNN_KWARGS, cut_batch, if_batch_at_least, in_train_phase, keras,
-                      keras_mask_of, ops, parallel_chains, register_serializable)
-from .cell import AttentionDecoderCell, cut_rows
+from .._keras.flavour import RNN_KWARGS, keras, register_serializable
+from .._keras.internals import keras_mask_of
+from .._keras.ops import as_tuple, in_train_phase, ops
+from . import loops
+from .cell import AttentionDecoderCell
 
 # Keys that Keras 2.0.x wrote into every Recurrent config and that modern RNNs
 # no longer take. They never changed this layer's numbers.
 _LEGACY_ONLY_KEYS = ("implementation",)
-
-#: Sequences with a static length up to this are decoded by a Python loop (unrolled into
-#: the graph) whatever ``unroll`` says; longer or dynamic ones use the RNN's symbolic loop.
-#: Same numbers either way; unrolling drops the loop's per-step bookkeeping, which at the
-#: tutorial's T=5 costs more than the step itself (see benchmarks/). Graph size and
-#: compile time grow with T, hence the bound.
-AUTO_UNROLL_MAX_STEPS = 16
-
 
 @register_serializable()
 class AttentionDecoder(keras.layers.RNN):
@@ -68,12 +62,18 @@ class AttentionDecoder(keras.layers.RNN):
         output_activation: Keyword-only. Activation of the outputs; default
             ``"softmax"`` (legacy, computed in float32). Use ``None`` for
             regression.
+        decode_chains: Keyword-only. ``"auto"`` (default) or a positive integer:
+            into how many independent row chains a batch is cut so that
+            TensorFlow's graph executor decodes them side by side on a
+            multi-core CPU (``"auto"``: 2 where that helps, else 1; ``1``: never
+            cut). Same numbers either way; see ``decoder/loops.py``. The
+            environment variable ``COMPAT_ATTENTION_CHAINS`` overrides it.
         **kwargs: Base RNN/Layer arguments (``return_sequences``, ``unroll``,
             ``go_backwards``, ``trainable``, ``dtype``, ...). Keys that only
             Keras 2.0.x configs carry (``implementation``) are accepted and ignored.
             ``unroll=True`` always unrolls; with ``unroll=False`` (the legacy
             default, kept in the config) the layer still unrolls sequences of a
-            static length up to ``AUTO_UNROLL_MAX_STEPS`` itself, for speed: the
+            static length up to ``loops.AUTO_UNROLL_MAX_STEPS`` itself, for speed: the
             numbers are the same.
 
     Call arguments:
@@ -93,6 +93,24 @@ class AttentionDecoder(keras.layers.RNN):
         (B, N, output_dim) outputs (N = T unless ``output_length`` is set), or
         (B, N, T) attention weights with ``return_probabilities=True``, or both
         as ``(outputs, attention)`` with ``return_attention=True``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from compat_attention import AttentionDecoder
+    >>> from compat_attention._keras.flavour import keras
+    >>> model = keras.Sequential([
+    ...     keras.Input((5, 50)),
+    ...     keras.layers.LSTM(150, return_sequences=True),
+    ...     AttentionDecoder(150, 50),
+    ... ])
+    >>> y = model.predict(np.zeros((2, 5, 50), "float32"), verbose=0)
+    >>> y.shape
+    (2, 5, 50)
+    >>> bool(np.allclose(y.sum(axis=-1), 1.0, atol=1e-5))  # a softmax over 50 symbols per step
+    True
+    >>> [w.shape for w in model.layers[-1].get_weights()][:4]  # legacy names and order: V_a, W_a, U_a, b_a
+    [(150,), (150, 150), (150, 150), (150,)]
     """
 
     def __init__(
@@ -116,6 +134,7 @@ class AttentionDecoder(keras.layers.RNN):
         mask_attention=False,
         teacher_forcing=False,
         output_activation="softmax",
+        decode_chains="auto",
         **kwargs,
     ):
         for key in _LEGACY_ONLY_KEYS:
@@ -152,6 +171,7 @@ class AttentionDecoder(keras.layers.RNN):
         self.output_length = None if output_length is None else int(output_length)
         self.mask_attention = bool(mask_attention)
         self.teacher_forcing = bool(teacher_forcing)
+        self.decode_chains = loops.check_decode_chains(decode_chains)
 
     # The legacy attribute names, read-only views of the cell's settings.
     units = property(lambda self: self.cell.units)
@@ -172,7 +192,7 @@ class AttentionDecoder(keras.layers.RNN):
         return keras.layers.Layer.__call__(self, inputs, *args, **kwargs)
 
     def build(self, input_shape):
-        input_shape = _as_tuple(input_shape)
+        input_shape = as_tuple(input_shape)
         if len(input_shape) != 3 or input_shape[-1] is None:
             raise ValueError(
                 "AttentionDecoder expects a 3D input (batch, timesteps, features) with a known "
@@ -204,27 +224,7 @@ class AttentionDecoder(keras.layers.RNN):
         """Run the loop over ``driver`` (one step per driver step) attending over ``inputs``."""
         states, constants = self.cell.precompute(
             inputs, initial_state=initial_state, attention_mask=attention_mask, prev_from_inputs=forced)
-        # Only the unrolled loop is cut: XLA cannot compile an RNN while loop inside the tf.cond
-        # that picks the pieces at run time, and long sequences gain little from it.
-        chains = parallel_chains(_as_tuple(inputs.shape)[0]) if self._unrolls(driver) else 1
-
-        def whole():
-            return self._loop(driver, states, constants, training, forced)
-
-        def in_pieces():
-            # Rows never mix: decode the batch as independent pieces that the executor runs
-            # side by side (see parallel_chains), and put them back together.
-            def cut(tensor):
-                return cut_batch(tensor, chains)
-
-            pieces = [
-                self._loop(piece_driver, list(piece_states), piece_constants, training, forced)
-                for piece_driver, piece_states, piece_constants
-                in zip(cut(driver), zip(*map(cut, states)), cut_rows(constants, cut))
-            ]
-            return ops.concatenate(pieces, axis=0)
-
-        result = whole() if chains == 1 else if_batch_at_least(inputs, chains * MIN_CHAIN_ROWS, in_pieces, whole)
+        result = loops.decode(self, driver, states, constants, training)
         if not self.return_attention:
             return result
         rest = []
@@ -232,19 +232,6 @@ class AttentionDecoder(keras.layers.RNN):
             result, rest = result[0], list(result[1:])
         outputs, attention = ops.split(result, (self.output_dim, -1))
         return (outputs, attention, *rest) if rest else (outputs, attention)
-
-    def _unrolls(self, driver):
-        """Whether the steps over ``driver`` run as an unrolled Python loop (else the RNN's loop)."""
-        steps = _as_tuple(driver.shape)[1]
-        return (steps is not None and 0 < steps <= AUTO_UNROLL_MAX_STEPS
-                and not (self.return_state or self.go_backwards))
-
-    def _loop(self, driver, states, constants, training, forced):
-        """The steps over ``driver`` from ``states``, reading ``constants``."""
-        with self.cell.bind(constants):
-            if self._unrolls(driver):
-                return self._unrolled(driver if forced else None, states, _as_tuple(driver.shape)[1], training)
-            return super().call(driver, initial_state=states, mask=None, training=training)
 
     def _free_running_driver(self, inputs):
         """The sequence the loop steps over when the cell reads nothing from it.
@@ -278,24 +265,8 @@ class AttentionDecoder(keras.layers.RNN):
                 % (want[0] or "timesteps", self.output_dim, tuple(targets.shape)))
         return targets
 
-    def _unrolled(self, driver, states, steps, training):
-        """The decoding loop as ``steps`` calls of the cell.
-
-        ``driver`` is None when the step reads nothing from its input (the legacy
-        case), else the sequence whose step t the step reads (teacher forcing).
-        """
-        outputs = []
-        for t in range(steps):
-            step_input = None if driver is None else driver[:, t]
-            output, states = self.cell.call(step_input, states, training=training,
-                                            first_step=t == 0, last_step=t == steps - 1)
-            outputs.append(output)
-        if self.return_sequences:
-            return ops.stack(outputs, axis=1)
-        return outputs[-1]
-
     def compute_output_shape(self, input_shape):
-        batch, steps = _as_tuple(input_shape)[:2]
+        batch, steps = as_tuple(input_shape)[:2]
         out_steps = steps if self.output_length is None else self.output_length
         if self.return_attention:
             outputs, attention = (batch, out_steps, self.output_dim), (batch, out_steps, steps)
@@ -324,7 +295,7 @@ class AttentionDecoder(keras.layers.RNN):
         config.update(cell_config)
         config["activation"] = keras.activations.serialize(self.activation)
         config.update(output_length=self.output_length, mask_attention=self.mask_attention,
-                      teacher_forcing=self.teacher_forcing)
+                      teacher_forcing=self.teacher_forcing, decode_chains=self.decode_chains)
         return config
 
     @classmethod
@@ -341,9 +312,3 @@ def _shift_right(targets):
     """(B, N, O) true outputs -> the previous output of each step: y_0 = 0, then targets[:, :-1]."""
     start = ops.zeros_like(targets[:, :1, :])
     return ops.concatenate([start, targets[:, :-1, :]], axis=1)
-
-
-def _as_tuple(shape):
-    if hasattr(shape, "as_list"):
-        return tuple(shape.as_list())
-    return tuple(shape)

@@ -1,13 +1,18 @@
-"""What the CLI does with legacy files: inspect, convert, verify. Library functions, no printing."""
+"""What the CLI does with model files: inspect, convert, verify, load any. Library functions, no printing."""
 
 import os
 import tempfile
 
 import numpy as np
 
-from . import errors, rewrites
-from ._compat import SAVE_SUFFIXES, describe, keras
-from .legacy_h5 import lambda_layers, load_legacy_model, plan, read_legacy_file
+from .. import errors
+from .._keras.flavour import describe, keras
+from .._keras.saving import SAVE_SUFFIXES
+from ..objects import custom_objects
+from .build import lambda_layers
+from .h5file import read_legacy_file
+from .keras2_0 import KERAS_2_0, KERAS_2_0_FILES
+from .loader import load_legacy_model
 
 
 def inspect_legacy_file(path):
@@ -23,7 +28,7 @@ def inspect_legacy_file(path):
     model_class, planned, lambdas = None, [], []
     if not legacy.is_weights_only:
         model_class = legacy.model_config["class_name"]
-        config, planned = plan(legacy)
+        config, planned = KERAS_2_0_FILES.plan(legacy)
         layer_classes = {l.get("name") or l["config"].get("name"): l["class_name"] for l in config["config"]["layers"]}
         lambdas = lambda_layers(legacy.model_config)
     layers = [
@@ -37,7 +42,7 @@ def inspect_legacy_file(path):
         "kind": "weights" if legacy.is_weights_only else "model",
         "model_class": model_class,
         "layers": layers,
-        "rewrites": [{"rewrite": name, "layer": layer, "fact": rewrites.describe(name)} for name, layer in planned],
+        "rewrites": [{"rewrite": name, "layer": layer, "fact": KERAS_2_0.describe(name)} for name, layer in planned],
         "lambdas": lambdas,
         "has_optimizer_weights": legacy.has_optimizer_weights,
         "running": describe(),
@@ -125,8 +130,6 @@ def load_model_file(path, allow_lambda=False):
         LegacyFileError: one line naming the file, the problem and the fix.
     """
     import zipfile
-
-    from . import custom_objects
 
     path = os.fspath(path)
     if path.lower().endswith(".keras"):

@@ -1,0 +1,10 @@
+"""The only place that knows which Keras (flavour, version, backend) is running.
+
+* ``detect``: the installed Keras, from package metadata, without importing it;
+* ``flavour``: the imported Keras, its version, backend, and the capabilities that differ;
+* ``ops``: tensor ops with one spelling on every flavour and backend;
+* ``internals``: the few reads of Keras internals (masks, call arguments, sub-layer scopes);
+* ``saving``: save formats and the SavedModel export.
+
+Nothing is imported here: import the module you need.
+"""

@@ -1,0 +1,93 @@
+"""Which Keras is running: the flavour, its version, its backend, and what differs between them.
+
+Three flavours are supported:
+
+* ``"tf.keras"``: Keras 2 bundled with TensorFlow 2.8-2.15 (``tf.keras``);
+* ``"tf_keras"``: the ``tf_keras`` package on TensorFlow >= 2.16 with
+  ``TF_USE_LEGACY_KERAS=1``;
+* ``"keras3"``: Keras 3 on any backend (TensorFlow, JAX, PyTorch).
+
+The rest of the package imports ``keras`` from here and asks for capabilities
+(``HARD_SIGMOID_SLOPE_0_2``, ``CAN_CUT_BATCH``, ...), never for a version.
+"""
+
+import os
+
+from packaging.version import Version
+
+from .detect import truthy
+
+#: The package name under which our classes are registered for serialization.
+PACKAGE = "compat_attention"
+
+
+def _select_keras():
+    """Return (keras module, flavour name, tensorflow module or None, keras version)."""
+    if truthy(os.environ.get("TF_USE_LEGACY_KERAS", "")):
+        try:
+            import tf_keras
+        except ImportError:
+            tf_keras = None
+        if tf_keras is not None:
+            import tensorflow as tf
+
+            return tf_keras, "tf_keras", tf, tf_keras.__version__
+    try:
+        import keras
+    except ImportError:  # pragma: no cover - TF without standalone keras is not installable
+        keras = None
+    if keras is not None and Version(keras.__version__).major >= 3:
+        tf = None
+        if keras.backend.backend() == "tensorflow":
+            import tensorflow as tf
+        return keras, "keras3", tf, keras.__version__
+    import tensorflow as tf
+
+    # TF 2.8-2.15: tf.keras is the Keras 2 package, which has no __version__ of its own.
+    version = keras.__version__ if keras is not None else tf.__version__
+    return tf.keras, "tf.keras", tf, version
+
+
+keras, FLAVOUR, tf, KERAS_VERSION = _select_keras()
+
+#: True on Keras 3 (any backend).
+KERAS_3 = FLAVOUR == "keras3"
+#: "tensorflow", "jax" or "torch".
+BACKEND = keras.backend.backend()
+#: The TensorFlow version, or None when TensorFlow is not the backend.
+TF_VERSION = tf.__version__ if tf is not None else None
+
+#: Whether the built-in ``hard_sigmoid`` is still Keras 2.0.8's (slope 0.2); Keras 3 redefined
+#: it with slope 1/6.
+HARD_SIGMOID_SLOPE_0_2 = not KERAS_3
+
+#: Whether the decoder may cut a batch into chains that TensorFlow's executor runs side by
+#: side (``decoder/loops.py``). Needs TensorFlow, and TF >= 2.12: on TF 2.8-2.11, XLA
+#: (``jit_compile``) cannot compile the gradient of the ``tf.cond`` that picks the pieces at
+#: run time ("left_branch_shape.rank() != right_branch_shape.rank()"), and a layer cannot
+#: tell at trace time whether XLA will compile it.
+CAN_CUT_BATCH = TF_VERSION is not None and Version(TF_VERSION) >= Version("2.12")
+
+#: Keyword arguments the running ``keras.layers.RNN`` accepts besides ``cell``.
+RNN_KWARGS = (
+    ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask")
+    if KERAS_3
+    else ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "time_major",
+          "zero_output_for_mask")
+)
+
+
+def describe():
+    """One line naming the running Keras, e.g. ``keras 3.13.1 (keras3, backend jax)``."""
+    tf_part = ", tensorflow %s" % TF_VERSION if TF_VERSION else ""
+    return "keras %s (%s, backend %s%s)" % (KERAS_VERSION, FLAVOUR, BACKEND, tf_part)
+
+
+def register_serializable(name=None):
+    """Register a class or function under the ``compat_attention`` package name."""
+    return keras.utils.register_keras_serializable(package=PACKAGE, name=name)
+
+
+def weight_path(weight):
+    """A weight's full path (``'decoder/attention_decoder_cell/V_a'``), without the ``:0``."""
+    return (weight.path if KERAS_3 else weight.name).split(":")[0]

@@ -1,0 +1,47 @@
+"""The few reads of Keras internals the package needs, one spelling per flavour."""
+
+from .flavour import KERAS_3, tf
+
+
+def keras_mask_of(tensor):
+    """The Keras mask that the layer which made ``tensor`` attached to it, or None.
+
+    Keras fills a layer's ``mask`` argument from its input only when the call
+    has a single tensor argument (Keras 3), or not at all when tensors are
+    passed as keywords (Keras 2); a layer called with ``initial_state=`` reads
+    the mask of its input with this instead.
+    """
+    if KERAS_3:
+        try:  # Keras 3 has no public spelling; on torch the mask lives in a side table
+            from keras.src.backend.common.masking import get_keras_mask
+        except ImportError:  # pragma: no cover - a Keras 3 that moved it
+            return getattr(tensor, "_keras_mask", None)
+        return get_keras_mask(tensor)
+    return getattr(tensor, "_keras_mask", None)
+
+
+def node_call_arguments(layer, index=0):
+    """The ``(args, kwargs)`` a functional model called ``layer`` with, for its ``index``-th call.
+
+    Keras 3 keeps them on ``node.arguments``, Keras 2 on ``node.call_args`` /
+    ``node.call_kwargs``. Keras 3 also records the ``mask`` it passed; Keras 2
+    carries masks on the tensors instead.
+    """
+    node = layer._inbound_nodes[index]
+    if KERAS_3:
+        return tuple(node.arguments.args), dict(node.arguments.kwargs)
+    return tuple(node.call_args), dict(node.call_kwargs)
+
+
+def build_sublayer(layer, input_shape):
+    """Build a sub-layer from its parent's ``build``, naming its weights ``<parent>/<layer>/<weight>``.
+
+    Keras 3 opens the sub-layer's name scope itself; Keras 2 only does so when the
+    sub-layer is called, so a direct ``build`` would give two sub-layers' kernels the
+    same name (``<parent>/kernel:0``), which ``.h5`` saving refuses.
+    """
+    if KERAS_3:
+        layer.build(input_shape)
+    else:
+        with tf.name_scope(layer.name):
+            layer.build(input_shape)

@@ -1,0 +1,40 @@
+"""Save formats of the running Keras, and the SavedModel export."""
+
+from packaging.version import Version
+
+from .flavour import BACKEND, FLAVOUR, KERAS_3, KERAS_VERSION, tf
+
+
+def _save_suffixes():
+    if KERAS_3:
+        return (".keras",)  # Keras 3 writes legacy .h5 too, but not files tf.keras 2 can read back
+    if FLAVOUR == "tf_keras" or Version(KERAS_VERSION) >= Version("2.13"):
+        return (".keras", ".h5")
+    return (".h5",)  # before 2.13, model.save("x.keras") wrote a SavedModel folder
+
+
+#: File suffixes ``model.save`` writes as a single reloadable file on the running Keras.
+SAVE_SUFFIXES = _save_suffixes()
+
+
+def write_saved_model(model, path):
+    """Write ``model`` as a TensorFlow SavedModel whose ``serve`` endpoint runs it (see ``export.py``).
+
+    Raises:
+        RuntimeError: the backend is not TensorFlow.
+    """
+    if tf is None:
+        raise RuntimeError(
+            "export_for_serving writes a TensorFlow SavedModel, but Keras runs on %s without TensorFlow; "
+            "save with model.save('model.keras') instead, or run on the TensorFlow backend." % BACKEND)
+    if KERAS_3:
+        model.export(path)
+        return path
+    # Keras 2 has no model.export before 2.13: save a tf.Module with the same endpoint.
+    specs = [tf.TensorSpec(t.shape, t.dtype, name=t.name.split(":")[0]) for t in model.inputs]
+    module = tf.Module()
+    module.model = model
+    module.serve = tf.function(
+        lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False), input_signature=specs)
+    tf.saved_model.save(module, path, signatures={"serving_default": module.serve})
+    return path

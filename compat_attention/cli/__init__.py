@@ -1,0 +1,1 @@
+"""The command line: ``main`` (parser and dispatch), ``commands`` (one function each), ``demo``."""

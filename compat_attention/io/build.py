@@ -1,0 +1,191 @@
+"""Models from rewritten configs: layers made, wired as the file says, weights assigned."""
+
+from .. import errors
+from .._keras.flavour import keras
+from .rewrites import WRAPPER_CLASSES
+
+
+def lambda_layers(model_config):
+    """Names of the Lambda layers in a model config (wrapped ones too)."""
+    found = []
+
+    def visit(class_name, config):
+        if class_name == "Lambda":
+            found.append(config.get("name", "lambda"))
+        if isinstance(config.get("layer"), dict):
+            visit(config["layer"]["class_name"], config["layer"]["config"])
+
+    layers = model_config["config"]
+    layers = layers if isinstance(layers, list) else layers["layers"]
+    for layer in layers:
+        visit(layer["class_name"], layer["config"])
+    return found
+
+
+class LayerFactory(object):
+    """Makes modern layers from rewritten layer configs of one file.
+
+    Args:
+        path: the file, for messages.
+        source: the ``Source`` that wrote it (its hook may make some layers itself).
+        custom_objects: further layer classes the caller provides.
+        allow_lambda: build ``Lambda`` layers (runs marshaled bytecode from the file).
+    """
+
+    def __init__(self, path, source, custom_objects=None, allow_lambda=False):
+        self.path = path
+        self.source = source
+        self.allow_lambda = allow_lambda
+        self.custom_objects = dict(source.custom_objects)
+        self.custom_objects.update(custom_objects or {})
+
+    def make(self, class_name, config):
+        """A layer from ``(class_name, config)``, through the source's hook."""
+        return self.source.make_layer(self, class_name, config)
+
+    def make_standard(self, class_name, config):
+        """A layer of Keras, of ``custom_objects``, or a wrapper around one (``make`` for the inner)."""
+        config = dict(config)
+        if class_name in WRAPPER_CLASSES and isinstance(config.get("layer"), dict):
+            inner = config.pop("layer")
+            return getattr(keras.layers, class_name)(self.make(inner["class_name"], inner["config"]), **config)
+        if class_name == "Lambda":
+            return self._make_lambda(config)
+        cls = self.custom_objects.get(class_name) or getattr(keras.layers, class_name, None)
+        if cls is None:
+            raise errors.UnknownLayerError(
+                self.path, "layer %r has class %r, which neither Keras nor compat_attention provides"
+                % (config.get("name"), class_name),
+                "pass custom_objects={%r: YourClass} (CLI: it cannot be converted)" % class_name,
+            )
+        return cls.from_config(config)
+
+    def _make_lambda(self, config):
+        if not self.allow_lambda:
+            raise errors.UnsafeLambdaError(
+                self.path, "layer %r is a Lambda: its function is marshaled Python bytecode that "
+                "would run on load" % config.get("name"),
+                "pass allow_lambda=True (CLI: --allow-lambda) only if you trust the file, or rebuild "
+                "the model in code and use load_legacy_weights()",
+            )
+        try:
+            return keras.layers.Lambda.from_config(config, custom_objects=self.custom_objects)
+        except Exception as exc:  # bytecode from another Python version cannot be unmarshaled
+            raise errors.UnsafeLambdaError(
+                self.path, "Lambda layer %r could not be rebuilt (%s)" % (config.get("name"), errors.first_line(exc)),
+                "rebuild the model in code and use load_legacy_weights()",
+            )
+
+
+def build_model(model_config, factory):
+    """Build an unweighted model from a rewritten model config."""
+    kind = model_config["class_name"]
+    body = model_config["config"]
+    if kind == "Sequential":
+        layers = [factory.make(l["class_name"], l["config"]) for l in body["layers"]]
+        if "input" in body:
+            inp = keras.Input(batch_shape=tuple(body["input"]["batch_shape"]), dtype=body["input"]["dtype"])
+            layers.insert(0, inp)
+        return keras.Sequential(layers, name=body.get("name"))
+    if kind in ("Model", "Functional"):
+        return _build_functional(body, factory)
+    raise errors.UnknownLayerError(
+        factory.path, "model class %r is not supported" % kind, "only Sequential and functional models load")
+
+
+def _build_functional(body, factory):
+    outputs_of = {}  # layer name -> list of node outputs (each a list of tensors)
+    pending = list(body["layers"])
+    while pending:
+        progressed = False
+        for entry in list(pending):
+            name, config = entry["name"], entry["config"]
+            if entry["class_name"] == "InputLayer":
+                tensor = keras.Input(
+                    batch_shape=tuple(config["batch_input_shape"]), dtype=config.get("dtype", "float32"),
+                    name=name,
+                )
+                outputs_of[name] = [[tensor]]
+            else:
+                nodes = entry["inbound_nodes"]
+                if not all(inbound[0] in outputs_of for node in nodes for inbound in node):
+                    continue
+                layer = factory.make(entry["class_name"], config)
+                outputs_of[name] = []
+                for node in nodes:
+                    args = [outputs_of[i[0]][i[1]][i[2]] for i in node]
+                    kwargs = node[0][3] if len(node[0]) > 3 else {}
+                    out = layer(args[0] if len(args) == 1 else args, **kwargs)
+                    outputs_of[name].append(list(out) if isinstance(out, (list, tuple)) else [out])
+            pending.remove(entry)
+            progressed = True
+        if not progressed:
+            raise errors.UnknownLayerError(
+                factory.path, "layers %s read inputs that no layer produces"
+                % [e["name"] for e in pending], "the model config is inconsistent; use another copy")
+    inputs = [outputs_of[n][i][j] for n, i, j in body["input_layers"]]
+    outputs = [outputs_of[n][i][j] for n, i, j in body["output_layers"]]
+    return keras.Model(
+        inputs[0] if len(inputs) == 1 else inputs, outputs[0] if len(outputs) == 1 else outputs,
+        name=body.get("name"),
+    )
+
+
+def assign_weights(model, legacy, by_name=True):
+    """Set the file's weights into ``model``, checking counts and shapes first.
+
+    Args:
+        model: a built model.
+        legacy: a ``LegacyFile``.
+        by_name: match layers by name; otherwise by position among the layers that
+            have weights.
+
+    Raises:
+        WeightMismatchError: before any weight is set, when something does not fit.
+    """
+    stored = [(name, arrays) for name, arrays in legacy.weights.items() if arrays]
+    targets = [layer for layer in flat_layers(model) if layer.weights]
+    if by_name:
+        by = {layer.name: layer for layer in targets}
+        missing = [name for name, _ in stored if name not in by]
+        if missing:
+            raise errors.WeightMismatchError(
+                legacy.path, "has weights for layers %s that the model lacks (it has %s)"
+                % (missing, sorted(by)), "name the layers as in the file, or load by position (by_name=False)")
+        pairs = [(by[name], arrays) for name, arrays in stored]
+    else:
+        if len(stored) != len(targets):
+            raise errors.WeightMismatchError(
+                legacy.path, "has weights for %d layers, the model has %d layers with weights"
+                % (len(stored), len(targets)), "build the same architecture as the file")
+        pairs = list(zip(targets, (arrays for _, arrays in stored)))
+    for layer, arrays in pairs:
+        expected = [tuple(w.shape) for w in layer.weights]
+        found = [tuple(a.shape) for _, a in arrays]
+        if expected != found:
+            raise errors.WeightMismatchError(
+                legacy.path, "layer %r expects %d weights of shapes %s, the file has %d of shapes %s"
+                % (layer.name, len(expected), expected, len(found), found),
+                "build the layer with the sizes it was saved with",
+            )
+    for layer, arrays in pairs:
+        layer.set_weights([a for _, a in arrays])
+
+
+def flat_layers(model):
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            for inner in flat_layers(layer):
+                yield inner
+        else:
+            yield layer
+
+
+def compile_from_training_config(model, training_config):
+    """Compile ``model`` with the loss, metrics and optimizer class (and learning rate) a file records."""
+    optimizer = training_config.get("optimizer_config", {})
+    opt_cls = getattr(keras.optimizers, optimizer.get("class_name", "Adam"))
+    settings = dict(optimizer.get("config", {}))
+    learning_rate = settings.get("learning_rate", settings.get("lr"))
+    opt = opt_cls(learning_rate=learning_rate) if learning_rate is not None else opt_cls()
+    model.compile(optimizer=opt, loss=training_config.get("loss"), metrics=training_config.get("metrics"))

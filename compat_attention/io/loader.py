@@ -1,0 +1,126 @@
+"""The one loader: every source of legacy files goes through read → plan → build → assign.
+
+1. ``h5file.read_legacy_file``: the file read once, read-only, bad files refused;
+2. ``source.plan``: the source's named config rewrites, one per legacy fact;
+3. ``build.build_model``: layers from the rewritten configs (``Lambda`` refused unless the
+   caller opted in), wired as the file says;
+4. ``build.assign_weights``: the stored arrays, layer by layer, count and shapes checked first.
+"""
+
+from .. import errors
+from .attention_package import ATTENTION_PACKAGE_FILES
+from .build import LayerFactory, assign_weights, build_model, compile_from_training_config
+from .h5file import read_legacy_file
+from .keras2_0 import KERAS_2_0_FILES
+
+
+def load(path, source, compile=False, custom_objects=None, allow_lambda=False):
+    """Load the model in ``path``, a file written by ``source``, on the running Keras.
+
+    Args:
+        path: the ``.h5`` file.
+        source: the ``Source`` that wrote it.
+        compile: compile with the loss, metrics and optimizer class the file records.
+        custom_objects: dict of further layer classes the file names.
+        allow_lambda: build ``Lambda`` layers (runs marshaled bytecode from the file).
+
+    Returns:
+        A ``keras.Model``.
+
+    Raises:
+        LegacyFileError: (a subclass) with one line naming the file, the problem and the fix.
+    """
+    legacy = read_legacy_file(path)
+    if legacy.is_weights_only:
+        raise errors.NotAKerasFileError(
+            legacy.path, "holds weights only (model.save_weights), no model", source.weights_only_fix)
+    config, _ = source.plan(legacy)
+    model = build_model(config, LayerFactory(legacy.path, source, custom_objects, allow_lambda))
+    assign_weights(model, legacy, by_name=True)
+    if compile and legacy.training_config:
+        compile_from_training_config(model, source.training_config(legacy.training_config))
+    return model
+
+
+def load_legacy_model(path, compile=False, custom_objects=None, allow_lambda=False):
+    """Load a Keras 2.0.x ``.h5`` model on the running Keras, computing what it computed then.
+
+    The legacy ``AttentionDecoder`` becomes ``compat_attention.AttentionDecoder``;
+    every other legacy layer is rewritten by the named steps of
+    ``compat_attention.io.keras2_0`` (legacy ``hard_sigmoid``, GRU without
+    ``reset_after``, Sequential bare-list configs, ...).
+
+    Args:
+        path: the ``.h5`` file (``model.save``, with or without optimizer state).
+        compile: compile the model with the loss, metrics and optimizer class the
+            file records (optimizer state is not restored).
+        custom_objects: dict of further layer classes the file names.
+        allow_lambda: build ``Lambda`` layers, which runs marshaled bytecode from
+            the file. Off by default; only for files you trust.
+
+    Returns:
+        A ``keras.Model``.
+
+    Raises:
+        LegacyFileError: (a subclass) with a one-line message naming the file,
+            the problem and the fix.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from compat_attention import load_legacy_model
+    >>> model = load_legacy_model("legacy_reference/golden/echo_seq_full.h5")  # Keras 2.0.8, 2017
+    >>> stored = np.load("legacy_reference/golden/echo_seq_io.npz")
+    >>> float(np.abs(model.predict(stored["x"], verbose=0) - stored["y"]).max()) < 1e-5
+    True
+    """
+    return load(path, KERAS_2_0_FILES, compile=compile, custom_objects=custom_objects, allow_lambda=allow_lambda)
+
+
+def load_attention_package_model(path, compile=False, custom_objects=None):
+    """Load an ``.h5`` model saved with the ``attention`` package (5.0.0) on the running Keras.
+
+    Every ``Attention`` layer of the package becomes ``compat_attention.Attention``
+    (rebuilt from its ``units`` and ``score``; the package's internal ``Lambda`` is not in
+    the file and nothing from the file is executed); the other layers are rebuilt by the
+    running Keras after a few named config rewrites (``io/attention_package.py``), and
+    every weight is set from the file, counts and shapes checked first.
+
+    Args:
+        path: the ``.h5`` file written by ``model.save()`` on tf.keras 2.
+        compile: compile the model with the loss, metrics and optimizer class the file
+            records (optimizer state is not restored).
+        custom_objects: dict of further layer classes the file names.
+
+    Returns:
+        A ``keras.Model`` predicting what the package's model predicted.
+
+    Raises:
+        LegacyFileError: (a subclass) with a one-line message naming the file, the problem
+            and the fix: a missing, broken or non-Keras file, a weights-only file, a file
+            without the package's layer, a layer that cannot be rebuilt, weights that do
+            not fit.
+    """
+    return load(path, ATTENTION_PACKAGE_FILES, compile=compile, custom_objects=custom_objects)
+
+
+def load_legacy_weights(model, path, by_name=False):
+    """Load a Keras 2.0.x weights file (``save_weights`` or a full model) into ``model``.
+
+    Args:
+        model: a model built with compat_attention (and any Keras layers).
+        path: the ``.h5`` file.
+        by_name: match layers by name instead of by position.
+
+    Returns:
+        ``model``, for chaining.
+
+    Raises:
+        LegacyFileError: (a subclass) the file is unusable, or its weights do not fit.
+    """
+    legacy = read_legacy_file(path)
+    if not model.built:
+        raise errors.WeightMismatchError(
+            legacy.path, "cannot be loaded into an unbuilt model", "build the model (give it an Input) first")
+    assign_weights(model, legacy, by_name=by_name)
+    return model

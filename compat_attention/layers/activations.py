@@ -1,0 +1,33 @@
+"""Keras 2.0.8's ``hard_sigmoid``, which Keras 3 redefined."""
+
+from .._keras.flavour import HARD_SIGMOID_SLOPE_0_2, register_serializable
+from .._keras.ops import ops
+
+
+@register_serializable(name="legacy_hard_sigmoid")
+def legacy_hard_sigmoid(x):
+    """Keras 2.0.8's ``hard_sigmoid``: ``clip(0.2 * x + 0.5, 0, 1)``.
+
+    Keras 3 redefined ``hard_sigmoid`` with slope 1/6; legacy LSTM/GRU layers
+    (whose default ``recurrent_activation`` was ``'hard_sigmoid'``) need this one
+    to compute what they computed in 2017.
+
+    Args:
+        x: a tensor.
+
+    Returns:
+        A tensor of the same shape and dtype.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from compat_attention import legacy_hard_sigmoid
+    >>> np.round(np.asarray(legacy_hard_sigmoid(np.array([-3.0, 0.0, 1.0], "float32"))), 3).tolist()
+    [0.0, 0.5, 0.7]
+    """
+    return ops.clip(0.2 * x + 0.5, 0.0, 1.0)
+
+
+#: What a legacy ``recurrent_activation='hard_sigmoid'`` must become on the running Keras:
+#: the built-in name where it still means slope 0.2 (Keras 2), else our function.
+LEGACY_HARD_SIGMOID = "hard_sigmoid" if HARD_SIGMOID_SLOPE_0_2 else legacy_hard_sigmoid

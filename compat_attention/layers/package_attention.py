@@ -1,0 +1,121 @@
+"""``Attention``: the many-to-one attention layer of the ``attention`` package, 5.0.0.
+
+The PyPI package ``attention`` (philipperemy's keras-attention, ``from attention import
+Attention``) reduces a sequence ``(B, T, D)`` to one vector ``(B, units)``: the last time
+step is the query, a score over all steps gives softmax weights, and the weighted sum of
+the steps (the context) is combined with the query. This module computes the same numbers
+on every Keras this project supports, with the package's constructor, config keys, weight
+names, shapes and order (``io/attention_package.py`` loads the ``.h5`` files the package's
+users saved).
+
+Written from the package's documented behaviour and from probing it (configs, weight
+layout, outputs on known weights); no code of the package is included.
+"""
+
+from .._keras.flavour import keras, register_serializable
+from .._keras.internals import build_sublayer
+from .._keras.ops import as_tuple, ops
+
+#: The ``score`` values the package accepts.
+SCORES = ("luong", "bahdanau")
+
+#: Per score, the sub-layers that hold the weights, in the package's weight order. Each
+#: holds one bias-free kernel, named ``<layer name>/<sub-layer>/kernel``.
+WEIGHT_SUBLAYERS = {
+    "luong": ("luong_w", "attention_vector"),
+    "bahdanau": ("bahdanau_v", "bahdanau_w1", "bahdanau_w2", "attention_vector"),
+}
+
+
+@register_serializable()
+class Attention(keras.layers.Layer):
+    """Many-to-one attention, computing what ``attention.Attention`` (5.0.0) computes.
+
+    With ``x`` the input ``(B, T, D)`` and ``h = x[:, -1, :]`` its last step (the query):
+
+    * ``score='luong'`` (multiplicative): ``s_t = h . (x_t W)``, ``W = luong_w`` ``(D, D)``;
+    * ``score='bahdanau'`` (additive):
+      ``s_t = v . tanh(x_t W2 + h W1)``, ``v = bahdanau_v`` ``(D, 1)``,
+      ``W1 = bahdanau_w1`` (on the query) and ``W2 = bahdanau_w2`` (on the steps), ``(D, D)``;
+
+    then ``a = softmax(s)`` over the T steps, the context ``c = sum_t a_t x_t`` and the
+    output ``tanh([c, h] W_c)``, ``W_c = attention_vector`` ``(2D, units)``. No matrix has
+    a bias. Weights are created in this order (the package's), so weights saved by the
+    package load by position.
+
+    Unlike ``keras.layers.Attention`` (dot-product attention over a query and a value
+    sequence), this layer takes one sequence; the two share only the class name.
+
+    Args:
+        units: Positive integer, the size of the output vector (the package's default, 128).
+        score: ``'luong'`` (the default) or ``'bahdanau'``.
+        **kwargs: Base layer arguments (``name``, ``trainable``, ``dtype``, ...).
+
+    Call arguments:
+        inputs: A 3D tensor ``(B, T, D)``, for instance ``LSTM(..., return_sequences=True)``'s
+            output. T may be unknown (``None``) for both scores.
+        training: Accepted and unused (the layer has no dropout); models saved by the
+            package pass ``training=None``.
+
+    Returns:
+        A 2D tensor ``(B, units)``. Like the package, the layer ignores an input mask (it
+        attends over padded steps too, and its query is the last step, padded or not) and
+        returns no mask.
+    """
+
+    def __init__(self, units=128, score="luong", **kwargs):
+        if isinstance(units, bool) or not isinstance(units, int) or units < 1:
+            raise ValueError("Attention(units=...) must be a positive integer; got %r." % (units,))
+        if score not in SCORES:
+            raise ValueError("Attention(score=...) must be one of %s; got %r." % (", ".join(map(repr, SCORES)), score))
+        super().__init__(**kwargs)
+        self.units = units
+        self.score = score
+
+    def _dense(self, units, name, activation=None):
+        return keras.layers.Dense(units, activation=activation, use_bias=False, name=name, dtype=self.dtype_policy)
+
+    def build(self, input_shape):
+        shape = as_tuple(input_shape)
+        if len(shape) != 3 or shape[-1] is None:
+            raise ValueError(
+                "Attention expects a 3D input (batch, timesteps, features) with a known feature "
+                "size, e.g. the output of LSTM(..., return_sequences=True); got shape %s." % (shape,))
+        batch, features = shape[0], shape[-1]
+        # Created (and so tracked) in the package's weight order.
+        if self.score == "luong":
+            self.luong_w = self._dense(features, "luong_w")
+            build_sublayer(self.luong_w, shape)
+        else:
+            self.bahdanau_v = self._dense(1, "bahdanau_v")
+            build_sublayer(self.bahdanau_v, shape)
+            self.bahdanau_w1 = self._dense(features, "bahdanau_w1")
+            build_sublayer(self.bahdanau_w1, (batch, features))
+            self.bahdanau_w2 = self._dense(features, "bahdanau_w2")
+            build_sublayer(self.bahdanau_w2, shape)
+        self.attention_vector = self._dense(self.units, "attention_vector", activation="tanh")
+        build_sublayer(self.attention_vector, (batch, 2 * features))
+        super().build(input_shape)
+
+    def call(self, inputs, training=None):
+        del training  # no dropout
+        query = inputs[:, -1, :]  # (B, D)
+        if self.score == "luong":
+            scores = ops.einsum("btd,bd->bt", self.luong_w(inputs), query)
+        else:
+            hidden = ops.tanh(self.bahdanau_w2(inputs) + ops.expand_dims(self.bahdanau_w1(query), 1))
+            scores = self.bahdanau_v(hidden)[:, :, 0]
+        weights = ops.softmax(scores, axis=1)  # (B, T)
+        context = ops.einsum("bt,btd->bd", weights, inputs)
+        return self.attention_vector(ops.concatenate([context, query], axis=-1))
+
+    def compute_mask(self, inputs, mask=None):
+        return None  # one vector per sequence: no time axis left to mask
+
+    def compute_output_shape(self, input_shape):
+        return (as_tuple(input_shape)[0], self.units)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"units": self.units, "score": self.score})
+        return config
