@@ -61,6 +61,25 @@ def convert_legacy_model(path, out, overwrite=False, allow_lambda=False):
     Returns:
         ``out``. Nothing is written unless the whole conversion succeeded, and an
         existing ``out`` is only replaced, in one step, at the very end.
+
+    Raises:
+        LegacyFileError: (a subclass) the input cannot be loaded, ``out`` exists
+            (``OutputExistsError``) or its suffix is not a format of this Keras.
+
+    Example:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from compat_attention import convert_legacy_model
+    >>> from compat_attention._keras.flavour import keras
+    >>> from compat_attention._keras.saving import SAVE_SUFFIXES
+    >>> out = os.path.join(tempfile.mkdtemp(), "echo" + SAVE_SUFFIXES[0])   # ".keras"
+    >>> convert_legacy_model("legacy_reference/golden/echo_seq_full.h5", out) == out
+    True
+    >>> stored = np.load("legacy_reference/golden/echo_seq_io.npz")
+    >>> model = keras.models.load_model(out)    # plain Keras: importing compat_attention registered our classes
+    >>> float(np.abs(model.predict(stored["x"], verbose=0) - stored["y"]).max()) < 1e-5
+    True
     """
     out = os.fspath(out)
     suffix = os.path.splitext(out)[1].lower()

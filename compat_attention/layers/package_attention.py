@@ -61,6 +61,19 @@ class Attention(keras.layers.Layer):
         A 2D tensor ``(B, units)``. Like the package, the layer ignores an input mask (it
         attends over padded steps too, and its query is the last step, padded or not) and
         returns no mask.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from compat_attention import Attention
+    >>> from compat_attention._keras.flavour import keras
+    >>> inputs = keras.Input((10, 8))                      # 10 steps of 8 features
+    >>> vector = Attention(units=32, score="bahdanau")(keras.layers.LSTM(16, return_sequences=True)(inputs))
+    >>> model = keras.Model(inputs, vector)
+    >>> model.predict(np.zeros((4, 10, 8), "float32"), verbose=0).shape
+    (4, 32)
+    >>> [w.shape for w in model.layers[-1].get_weights()]   # bahdanau_v, bahdanau_w1, bahdanau_w2, attention_vector
+    [(16, 1), (16, 16), (16, 16), (32, 32)]
     """
 
     def __init__(self, units=128, score="luong", **kwargs):
