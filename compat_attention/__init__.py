@@ -11,20 +11,74 @@ The house has three wings, each importing only downward (into ``_keras`` and ``e
 ``legacy`` gives them what Keras 3 removed, and ``cli`` is the command line.
 """
 
-from ._keras.flavour import describe as keras_description
+import os
+import sys
+
 from ._version import __version__
-from .decoder.cell import WEIGHT_NAMES, AttentionDecoderCell
-from .decoder.layer import AttentionDecoder
-from .decoder.tdd import _time_distributed_dense, time_distributed_dense
-from .errors import CompatAttentionError, LegacyFileError, UsageError
-from .export import export_for_serving
-from .io.loader import load_attention_package_model, load_legacy_model, load_legacy_weights
-from .io.operations import convert_legacy_model, inspect_legacy_file, verify_legacy_model
-from .layers.activations import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
-from .layers.package_attention import Attention
-from .layers.pooling import AttentionPooling, AxisMean, AxisSum, attention_3d_block
-from .objects import custom_objects
-from .plot import attention_model, plot_attention
+
+
+def _started_as_the_command_line():
+    """Whether this import is the ``compat-attention`` console script's or ``python -m compat_attention``'s.
+
+    The command line imports Keras (and TensorFlow's 10-second start) only for the commands
+    that need it, so that ``--help`` and argument errors answer at once; everywhere else the
+    package imports everything, which registers its classes with Keras.
+    """
+    program = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    if program in ("compat-attention", "compat-attention.exe", "compat-attention-script.py"):
+        return True
+    # `python -m compat_attention`: runpy sets argv[0] to "-m" while it imports the package.
+    command = list(getattr(sys, "orig_argv", []))
+    target = command[command.index("-m") + 1] if "-m" in command[:-1] else ""
+    return program == "-m" and target.split(".")[0] == "compat_attention"
+
+
+_LOCATIONS = {
+    "keras_description": ("._keras.flavour", "describe"),
+    "WEIGHT_NAMES": (".decoder.cell", "WEIGHT_NAMES"),
+    "AttentionDecoderCell": (".decoder.cell", "AttentionDecoderCell"),
+    "AttentionDecoder": (".decoder.layer", "AttentionDecoder"),
+    "_time_distributed_dense": (".decoder.tdd", "_time_distributed_dense"),
+    "time_distributed_dense": (".decoder.tdd", "time_distributed_dense"),
+    "CompatAttentionError": (".errors", "CompatAttentionError"),
+    "LegacyFileError": (".errors", "LegacyFileError"),
+    "UsageError": (".errors", "UsageError"),
+    "export_for_serving": (".export", "export_for_serving"),
+    "load_attention_package_model": (".io.loader", "load_attention_package_model"),
+    "load_legacy_model": (".io.loader", "load_legacy_model"),
+    "load_legacy_weights": (".io.loader", "load_legacy_weights"),
+    "convert_legacy_model": (".io.operations", "convert_legacy_model"),
+    "inspect_legacy_file": (".io.operations", "inspect_legacy_file"),
+    "verify_legacy_model": (".io.operations", "verify_legacy_model"),
+    "LEGACY_HARD_SIGMOID": (".layers.activations", "LEGACY_HARD_SIGMOID"),
+    "legacy_hard_sigmoid": (".layers.activations", "legacy_hard_sigmoid"),
+    "Attention": (".layers.package_attention", "Attention"),
+    "AttentionPooling": (".layers.pooling", "AttentionPooling"),
+    "AxisMean": (".layers.pooling", "AxisMean"),
+    "AxisSum": (".layers.pooling", "AxisSum"),
+    "attention_3d_block": (".layers.pooling", "attention_3d_block"),
+    "custom_objects": (".objects", "custom_objects"),
+    "attention_model": (".plot", "attention_model"),
+    "plot_attention": (".plot", "plot_attention"),
+}
+
+
+def __getattr__(name):
+    """The public names, imported on first use when the command line started the package."""
+    if name not in _LOCATIONS:
+        raise AttributeError("module 'compat_attention' has no attribute %r" % name)
+    import importlib
+
+    module, attribute = _LOCATIONS[name]
+    value = getattr(importlib.import_module(module, __name__), attribute)
+    globals()[name] = value
+    return value
+
+
+if not _started_as_the_command_line():
+    for _name in _LOCATIONS:
+        __getattr__(_name)
+    del _name
 
 __all__ = [
     # the legacy layer

@@ -83,6 +83,17 @@ def describe():
     return "keras %s (%s, backend %s%s)" % (KERAS_VERSION, FLAVOUR, BACKEND, tf_part)
 
 
+def quiet_logs():
+    """Hide the backend's Python-side log lines (TensorFlow's retracing warnings, absl INFO)."""
+    if tf is not None:
+        tf.get_logger().setLevel("ERROR")
+    try:
+        import absl.logging
+    except ImportError:
+        return
+    absl.logging.set_verbosity(absl.logging.ERROR)
+
+
 def register_serializable(name=None):
     """Register a class or function under the ``compat_attention`` package name."""
     return keras.utils.register_keras_serializable(package=PACKAGE, name=name)

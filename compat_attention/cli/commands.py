@@ -29,7 +29,11 @@ def cmd_inspect(args):
         shapes = ", ".join("x".join(str(d) for d in s) or "scalar" for s in layer["weights"]) or "-"
         print("%-28s %-18s %s" % (layer["name"], layer["class"], shapes))
     print("\nrewrites for %s:" % report["running"])
-    for item in report["rewrites"] or [{"rewrite": "none needed", "layer": None, "fact": ""}]:
+    if report["kind"] == "weights":
+        print("  none: a weights-only file has no config to rewrite")
+    elif not report["rewrites"]:
+        print("  none needed")
+    for item in report["rewrites"]:
         where = " (%s)" % item["layer"] if item["layer"] else ""
         print("  - %s%s: %s" % (item["rewrite"], where, item["fact"]))
     if report["lambdas"]:
@@ -39,8 +43,11 @@ def cmd_inspect(args):
 
 
 def cmd_convert(args):
+    from ..errors import OutputExistsError
     from ..io.operations import convert_legacy_model
 
+    if os.path.exists(args.out) and not os.path.isdir(args.out) and not args.overwrite:
+        raise OutputExistsError(args.out, "already exists", "choose another path or pass --overwrite")
     out = convert_legacy_model(args.file, args.out, overwrite=args.overwrite, allow_lambda=args.allow_lambda)
     print("wrote %s" % out)
     return 0
@@ -62,7 +69,10 @@ def cmd_demo(args):
 
     from .demo import plot_losses, run_demo
 
-    result = run_demo(repeats=args.repeats, pairs=args.pairs, seed=args.seed, verbose=0 if args.quiet else 2)
+    if args.progress:
+        print("Keras' progress bars show `acc`, the share of single steps right; the table below counts "
+              "whole sequences (all 5 steps right), as the tutorial did.")
+    result = run_demo(repeats=args.repeats, pairs=args.pairs, seed=args.seed, verbose=2 if args.progress else 0)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(result, f, indent=1)

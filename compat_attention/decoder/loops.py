@@ -127,14 +127,21 @@ def _loop(layer, driver, states, constants, training):
 
 def _unrolled(layer, driver, states, constants, training):
     """The steps as a Python loop: the first skips ``y_0``'s zero product, the last computes
-    only the output (nothing reads its state)."""
+    only the output (nothing reads its state).
+
+    With one or two steps, those short cuts would leave the previous-output gate kernels
+    (``W_r``, ``W_z``, ``W_p``) out of the graph, and Keras would warn that they have no
+    gradient; there every step runs whole, so they get their exact gradient, zero.
+    """
     cell, steps, outputs = layer.cell, as_tuple(driver.shape)[1], []
+    short_cuts = steps >= 3
     for t in range(steps):
         step_input = driver[:, t] if constants.prev_from_inputs else None
-        if t == steps - 1:
-            outputs.append(cell.last_step_output(constants, step_input, states, first=t == 0))
+        first = short_cuts and t == 0
+        if short_cuts and t == steps - 1:
+            outputs.append(cell.last_step_output(constants, step_input, states, first=first))
         else:
-            output, states = cell.step(constants, step_input, states, first=t == 0)
+            output, states = cell.step(constants, step_input, states, first=first)
             outputs.append(output)
     return ops.stack(outputs, axis=1) if layer.return_sequences else outputs[-1]
 
