@@ -97,8 +97,8 @@ def plot_attention(attention, input_labels=None, output_labels=None, path=None, 
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError:
-        raise ImportError("plot_attention needs matplotlib: pip install 'compat_attention[plot]' "
-                          "(or pip install matplotlib)")
+        raise ImportError("plot_attention needs matplotlib: pip install matplotlib "
+                          "(from a clone of compat_attention: pip install '.[plot]')")
     weights = np.asarray(ops.convert_to_numpy(attention) if not isinstance(attention, np.ndarray) else attention,
                          dtype=float)
     if weights.ndim == 3 and weights.shape[0] == 1:

@@ -21,6 +21,10 @@ from .detect import truthy
 PACKAGE = "compat_attention"
 
 
+#: What to ``pip install`` for each Keras 3 backend.
+_BACKEND_PACKAGES = {"tensorflow": "tensorflow-cpu", "jax": "'jax[cpu]'", "torch": "torch"}
+
+
 def _select_keras():
     """Return (keras module, flavour name, tensorflow module or None, keras version)."""
     if truthy(os.environ.get("TF_USE_LEGACY_KERAS", "")):
@@ -34,14 +38,25 @@ def _select_keras():
             return tf_keras, "tf_keras", tf, tf_keras.__version__
     try:
         import keras
-    except ImportError:  # pragma: no cover - TF without standalone keras is not installable
+    except ImportError as exc:
         keras = None
+        if "keras" not in str(exc):  # Keras is there, its backend is not
+            backend = os.environ.get("KERAS_BACKEND", "tensorflow")
+            raise ImportError(
+                "compat_attention: Keras cannot start its %r backend (%s); install it (pip install %s) "
+                "or choose another with KERAS_BACKEND" % (backend, str(exc).strip().splitlines()[0],
+                                                          _BACKEND_PACKAGES.get(backend, backend))) from exc
     if keras is not None and Version(keras.__version__).major >= 3:
         tf = None
         if keras.backend.backend() == "tensorflow":
             import tensorflow as tf
         return keras, "keras3", tf, keras.__version__
-    import tensorflow as tf
+    try:
+        import tensorflow as tf
+    except ImportError as exc:
+        raise ImportError(
+            "compat_attention needs Keras: pip install tensorflow-cpu (TensorFlow with Keras), or keras "
+            "with jax or torch and KERAS_BACKEND set (%s)" % str(exc).strip().splitlines()[0]) from exc
 
     # TF 2.8-2.15: tf.keras is the Keras 2 package, which has no __version__ of its own.
     version = keras.__version__ if keras is not None else tf.__version__

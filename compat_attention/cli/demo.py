@@ -138,7 +138,8 @@ def plot_losses(losses, path):
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ImportError("the loss plot needs matplotlib: pip install 'compat_attention[plot]'")
+        raise ImportError("the loss plot needs matplotlib: pip install matplotlib "
+                          "(from a clone of compat_attention: pip install '.[plot]')")
     fig, ax = plt.subplots(figsize=(7, 4))
     for name, runs in sorted(losses.items()):
         curve = np.mean(np.asarray(runs, dtype=float), axis=0)
