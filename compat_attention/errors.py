@@ -7,7 +7,9 @@ The hierarchy, for ``except`` clauses::
       LegacyFileError (ValueError)       a model file, or an output path, that cannot be used
         NotAFileError (OSError too)      missing, a directory, empty
         NotHDF5Error, NotAKerasFileError, UnsupportedVersionError, UnknownLayerError,
-        UnsafeLambdaError, WeightMismatchError, OutputExistsError, VerificationError
+        UnsafeLambdaError, WeightMismatchError, OutputExistsError, VerificationError,
+        MalformedFileError               a config or weights that break what Keras 2.x wrote
+          ResourceLimitError             sizes beyond what the file stores, or beyond the cap
 """
 
 
@@ -83,6 +85,21 @@ class UnsafeLambdaError(LegacyFileError):
 
 class WeightMismatchError(LegacyFileError):
     """The weights in the file do not fit the model (count or shapes)."""
+
+
+class MalformedFileError(LegacyFileError):
+    """The file breaks what Keras 2.x wrote: a model or training config of the wrong types, a missing
+    key, an impossible size, a duplicate name, a cyclic graph; or this Keras could not rebuild a layer
+    from it (the original exception is chained as ``__cause__``).
+
+    The message names the layer (name and index) and the key where they are known.
+    """
+
+
+class ResourceLimitError(MalformedFileError):
+    """The file declares sizes that need more parameters than it stores, or more than the cap
+    (``compat_attention.io.validate.MAX_PARAMETERS``, ``max_parameters=``, or the environment variable
+    ``COMPAT_ATTENTION_MAX_PARAMETERS``); refused before anything is allocated."""
 
 
 class OutputExistsError(LegacyFileError):

@@ -3,6 +3,7 @@
 import collections
 import contextlib
 import contextvars
+import numbers
 
 from .._keras.flavour import keras, register_serializable
 from .._keras.ops import ops, padding_bias, softmax_float32
@@ -116,11 +117,12 @@ class AttentionDecoderCell(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        if int(units) <= 0 or int(output_dim) <= 0:
-            raise ValueError(
-                "AttentionDecoder needs positive `units` and `output_dim`; got units=%r, output_dim=%r."
-                % (units, output_dim)
-            )
+        for argument, value in (("units", units), ("output_dim", output_dim)):
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value <= 0:
+                raise ValueError(
+                    "AttentionDecoder needs a positive integer `%s`; got %s=%r (a %s)."
+                    % (argument, argument, value, type(value).__name__)
+                )
         self.units = int(units)
         self.output_dim = int(output_dim)
         self.return_probabilities = bool(return_probabilities)

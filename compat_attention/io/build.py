@@ -1,7 +1,11 @@
 """Models from rewritten configs: layers made, wired as the file says, weights assigned."""
 
+import inspect
+
 from .. import errors
 from .._keras.flavour import keras
+from . import validate
+from .boundary import wrapped
 from .rewrites import WRAPPER_CLASSES
 
 
@@ -39,9 +43,23 @@ class LayerFactory(object):
         self.custom_objects = dict(source.custom_objects)
         self.custom_objects.update(custom_objects or {})
 
-    def make(self, class_name, config):
-        """A layer from ``(class_name, config)``, through the source's hook."""
-        return self.source.make_layer(self, class_name, config)
+    def make(self, class_name, config, index=None):
+        """A layer from ``(class_name, config)``, through the source's hook.
+
+        Raises:
+            MalformedFileError: Keras could not make it (the original exception chained).
+        """
+        where = "layer %r%s (%s)" % (config.get("name"), "" if index is None else " (index %d)" % index, class_name)
+        with wrapped(self.path, "rebuilding " + where):
+            return self.source.make_layer(self, class_name, config)
+
+    def known_class(self, class_name):
+        """Whether ``class_name`` names a layer class this factory can make (Lambda included: it is refused
+        or built by ``make``)."""
+        if class_name == "Lambda" or class_name in self.custom_objects:
+            return True
+        cls = getattr(keras.layers, class_name, None) if class_name.isidentifier() else None
+        return inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)
 
     def make_standard(self, class_name, config):
         """A layer of Keras, of ``custom_objects``, or a wrapper around one (``make`` for the inner)."""
@@ -51,7 +69,9 @@ class LayerFactory(object):
             return getattr(keras.layers, class_name)(self.make(inner["class_name"], inner["config"]), **config)
         if class_name == "Lambda":
             return self._make_lambda(config)
-        cls = self.custom_objects.get(class_name) or getattr(keras.layers, class_name, None)
+        cls = self.custom_objects.get(class_name)
+        if cls is None and self.known_class(class_name):
+            cls = getattr(keras.layers, class_name)
         if cls is None:
             raise errors.UnknownLayerError(
                 self.path, "layer %r has class %r, which neither Keras nor compat_attention provides"
@@ -78,57 +98,63 @@ class LayerFactory(object):
 
 
 def build_model(model_config, factory):
-    """Build an unweighted model from a rewritten model config."""
+    """Build an unweighted model from a rewritten model config (checked by ``validate.STRUCTURE``)."""
     kind = model_config["class_name"]
     body = model_config["config"]
     if kind == "Sequential":
-        layers = [factory.make(l["class_name"], l["config"]) for l in body["layers"]]
-        if "input" in body:
-            inp = keras.Input(batch_shape=tuple(body["input"]["batch_shape"]), dtype=body["input"]["dtype"])
-            layers.insert(0, inp)
-        return keras.Sequential(layers, name=body.get("name"))
+        layers = [factory.make(l["class_name"], l["config"], i) for i, l in enumerate(body["layers"])]
+        with wrapped(factory.path, "building the Sequential model"):
+            if "input" in body:
+                inp = keras.Input(batch_shape=tuple(body["input"]["batch_shape"]), dtype=body["input"]["dtype"])
+                layers.insert(0, inp)
+            return keras.Sequential(layers, name=body.get("name"))
     if kind in ("Model", "Functional"):
         return _build_functional(body, factory)
     raise errors.UnknownLayerError(
         factory.path, "model class %r is not supported" % kind, "only Sequential and functional models load")
 
 
+def _output(factory, outputs_of, item, reader):
+    """The tensor ``[layer name, node index, tensor index]`` refers to, or a typed error."""
+    name, node, tensor = item[:3]
+    nodes = outputs_of[name]
+    if node >= len(nodes) or tensor >= len(nodes[node]):
+        raise errors.MalformedFileError(
+            factory.path, "%s reads output %d of node %d of layer %r, which has %d node(s) of %s output(s)"
+            % (reader, tensor, node, name, len(nodes), len(nodes[node]) if node < len(nodes) else 0), validate.FIX)
+    return nodes[node][tensor]
+
+
 def _build_functional(body, factory):
     outputs_of = {}  # layer name -> list of node outputs (each a list of tensors)
-    pending = list(body["layers"])
-    while pending:
-        progressed = False
-        for entry in list(pending):
-            name, config = entry["name"], entry["config"]
-            if entry["class_name"] == "InputLayer":
-                tensor = keras.Input(
-                    batch_shape=tuple(config["batch_input_shape"]), dtype=config.get("dtype", "float32"),
-                    name=name,
-                )
-                outputs_of[name] = [[tensor]]
-            else:
-                nodes = entry["inbound_nodes"]
-                if not all(inbound[0] in outputs_of for node in nodes for inbound in node):
-                    continue
-                layer = factory.make(entry["class_name"], config)
-                outputs_of[name] = []
-                for node in nodes:
-                    args = [outputs_of[i[0]][i[1]][i[2]] for i in node]
-                    kwargs = node[0][3] if len(node[0]) > 3 else {}
-                    out = layer(args[0] if len(args) == 1 else args, **kwargs)
-                    outputs_of[name].append(list(out) if isinstance(out, (list, tuple)) else [out])
-            pending.remove(entry)
-            progressed = True
-        if not progressed:
-            raise errors.UnknownLayerError(
-                factory.path, "layers %s read inputs that no layer produces"
-                % [e["name"] for e in pending], "the model config is inconsistent; use another copy")
-    inputs = [outputs_of[n][i][j] for n, i, j in body["input_layers"]]
-    outputs = [outputs_of[n][i][j] for n, i, j in body["output_layers"]]
-    return keras.Model(
-        inputs[0] if len(inputs) == 1 else inputs, outputs[0] if len(outputs) == 1 else outputs,
-        name=body.get("name"),
-    )
+    index_of = {id(entry): index for index, entry in enumerate(body["layers"])}
+    order, stuck = validate.topological_order(body["layers"])
+    if stuck:  # validate.graph_is_acyclic refused it already; kept so that no loop depends on it
+        raise errors.MalformedFileError(factory.path, "layers %s read each other in a cycle" % stuck[:10], validate.FIX)
+    for entry in order:
+        name, config, index = entry["name"], entry["config"], index_of[id(entry)]
+        where = "layer %r (index %d)" % (name, index)
+        if entry["class_name"] == "InputLayer":
+            with wrapped(factory.path, "making the input of " + where):
+                shape = config.get("batch_input_shape", config.get("batch_shape"))
+                tensor = keras.Input(batch_shape=tuple(shape), dtype=config.get("dtype", "float32"), name=name)
+            outputs_of[name] = [[tensor]]
+            continue
+        layer = factory.make(entry["class_name"], config, index)
+        outputs_of[name] = []
+        for node in entry["inbound_nodes"]:
+            args = [_output(factory, outputs_of, item, where) for item in node]
+            kwargs = node[0][3] if len(node[0]) > 3 else {}
+            with wrapped(factory.path, "calling " + where):
+                out = layer(args[0] if len(args) == 1 else args, **kwargs)
+            outputs_of[name].append(list(out) if isinstance(out, (list, tuple)) else [out])
+    inputs = [_output(factory, outputs_of, item, "input_layers") for item in body["input_layers"]]
+    outputs = [_output(factory, outputs_of, item, "output_layers") for item in body["output_layers"]]
+    with wrapped(factory.path, "building the functional model"):
+        return keras.Model(
+            inputs[0] if len(inputs) == 1 else inputs, outputs[0] if len(outputs) == 1 else outputs,
+            name=body.get("name"),
+        )
 
 
 def assign_weights(model, legacy, by_name=True):
@@ -169,7 +195,8 @@ def assign_weights(model, legacy, by_name=True):
                 "build the layer with the sizes it was saved with",
             )
     for layer, arrays in pairs:
-        layer.set_weights([a for _, a in arrays])
+        with wrapped(legacy.path, "setting the weights of layer %r" % layer.name, error=errors.WeightMismatchError):
+            layer.set_weights([a for _, a in arrays])
 
 
 def flat_layers(model):
@@ -181,11 +208,40 @@ def flat_layers(model):
             yield layer
 
 
-def compile_from_training_config(model, training_config):
-    """Compile ``model`` with the loss, metrics and optimizer class (and learning rate) a file records."""
+def _optimizer(path, training_config):
+    """The optimizer a training config names, its class and learning rate checked first."""
+    fail = lambda problem: errors.MalformedFileError(  # noqa: E731
+        path, "training_config: %s" % problem, "load without compile=True, or use another copy of the file")
     optimizer = training_config.get("optimizer_config", {})
-    opt_cls = getattr(keras.optimizers, optimizer.get("class_name", "Adam"))
-    settings = dict(optimizer.get("config", {}))
+    if optimizer is None:
+        optimizer = {}
+    if not isinstance(optimizer, dict):
+        raise fail("optimizer_config is a %s, not an object" % type(optimizer).__name__)
+    name = optimizer.get("class_name", "Adam")
+    cls = getattr(keras.optimizers, name, None) if isinstance(name, str) and name.isidentifier() else None
+    if not (inspect.isclass(cls) and issubclass(cls, keras.optimizers.Optimizer)):
+        raise fail("optimizer class %r is not one of keras.optimizers" % (name,))
+    settings = optimizer.get("config", {})
+    if not isinstance(settings, dict):
+        raise fail("the optimizer's config is a %s, not an object" % type(settings).__name__)
     learning_rate = settings.get("learning_rate", settings.get("lr"))
-    opt = opt_cls(learning_rate=learning_rate) if learning_rate is not None else opt_cls()
-    model.compile(optimizer=opt, loss=training_config.get("loss"), metrics=training_config.get("metrics"))
+    if learning_rate is not None and not validate.finite_positive(learning_rate):
+        raise fail("the learning rate is %r, not a positive number" % (learning_rate,))
+    return cls, learning_rate
+
+
+def compile_from_training_config(model, training_config, path="<model>"):
+    """Compile ``model`` with the loss, metrics and optimizer class (and learning rate) a file records.
+
+    Raises:
+        MalformedFileError: the training config is not what Keras 2 wrote, or Keras refuses it.
+    """
+    if not isinstance(training_config, dict):
+        raise errors.MalformedFileError(
+            path, "training_config is a %s, not an object" % type(training_config).__name__,
+            "load without compile=True, or use another copy of the file")
+    opt_cls, learning_rate = _optimizer(path, training_config)
+    with wrapped(path, "compiling with the file's training_config",
+                 fix="load without compile=True and compile the model yourself"):
+        opt = opt_cls(learning_rate=learning_rate) if learning_rate is not None else opt_cls()
+        model.compile(optimizer=opt, loss=training_config.get("loss"), metrics=training_config.get("metrics"))

@@ -1,20 +1,27 @@
 """The one loader: every source of legacy files goes through read → plan → build → assign.
 
-1. ``h5file.read_legacy_file``: the file read once, read-only, bad files refused;
-2. ``source.plan``: the source's named config rewrites, one per legacy fact;
-3. ``build.build_model``: layers from the rewritten configs (``Lambda`` refused unless the
+1. ``h5file.read_legacy_file``: the file read once, read-only, bad files refused (each stored
+   weight's size checked against the parameter cap before it is read);
+2. ``validate``: the model config checked against what Keras 2.x wrote (``STRUCTURE``), the layer
+   classes and the parameters the sizes need against the stored weights and the cap (``RESOURCES``);
+3. ``source.plan``: the source's named config rewrites, one per legacy fact;
+4. ``build.build_model``: layers from the rewritten configs (``Lambda`` refused unless the
    caller opted in), wired as the file says;
-4. ``build.assign_weights``: the stored arrays, layer by layer, count and shapes checked first.
+5. ``build.assign_weights``: the stored arrays, layer by layer, count and shapes checked first.
+
+Whatever escapes Keras on the way leaves as a ``LegacyFileError`` (``boundary.wrapped``).
 """
 
 from .. import errors
+from . import validate
 from .attention_package import ATTENTION_PACKAGE_FILES
+from .boundary import wrapped
 from .build import LayerFactory, assign_weights, build_model, compile_from_training_config
 from .h5file import read_legacy_file
 from .keras2_0 import KERAS_2_0_FILES
 
 
-def load(path, source, compile=False, custom_objects=None, allow_lambda=False):
+def load(path, source, compile=False, custom_objects=None, allow_lambda=False, max_parameters=None):
     """Load the model in ``path``, a file written by ``source``, on the running Keras.
 
     Args:
@@ -23,6 +30,8 @@ def load(path, source, compile=False, custom_objects=None, allow_lambda=False):
         compile: compile with the loss, metrics and optimizer class the file records.
         custom_objects: dict of further layer classes the file names.
         allow_lambda: build ``Lambda`` layers (runs marshaled bytecode from the file).
+        max_parameters: the most parameters the file may store or declare (default
+            ``validate.MAX_PARAMETERS``, or ``$COMPAT_ATTENTION_MAX_PARAMETERS``).
 
     Returns:
         A ``keras.Model``.
@@ -30,19 +39,29 @@ def load(path, source, compile=False, custom_objects=None, allow_lambda=False):
     Raises:
         LegacyFileError: (a subclass) with one line naming the file, the problem and the fix.
     """
-    legacy = read_legacy_file(path)
+    limit = validate.parameter_limit(max_parameters)
+    with wrapped(path, "reading the file"):
+        legacy = read_legacy_file(path, max_parameters=limit)
     if legacy.is_weights_only:
         raise errors.NotAKerasFileError(
             legacy.path, "holds weights only (model.save_weights), no model", source.weights_only_fix)
-    config, _ = source.plan(legacy)
-    model = build_model(config, LayerFactory(legacy.path, source, custom_objects, allow_lambda))
-    assign_weights(model, legacy, by_name=True)
-    if compile and legacy.training_config:
-        compile_from_training_config(model, source.training_config(legacy.training_config))
+    with wrapped(legacy.path, "loading the model"):
+        factory = LayerFactory(legacy.path, source, custom_objects, allow_lambda)
+        validate.check_structure(legacy.path, legacy.model_config)
+        validate.check_resources(legacy.path, legacy.model_config, legacy.weights, limit, factory.known_class)
+        config, _ = source.plan(legacy)
+        model = build_model(config, factory)
+        assign_weights(model, legacy, by_name=True)
+        if compile and legacy.training_config is not None:
+            if not isinstance(legacy.training_config, dict):
+                raise errors.MalformedFileError(
+                    legacy.path, "training_config is a %s, not an object" % type(legacy.training_config).__name__,
+                    "load without compile=True, or use another copy of the file")
+            compile_from_training_config(model, source.training_config(legacy.training_config), legacy.path)
     return model
 
 
-def load_legacy_model(path, compile=False, custom_objects=None, allow_lambda=False):
+def load_legacy_model(path, compile=False, custom_objects=None, allow_lambda=False, max_parameters=None):
     """Load a Keras 2.0.x ``.h5`` model on the running Keras, computing what it computed then.
 
     The legacy ``AttentionDecoder`` becomes ``compat_attention.AttentionDecoder``;
@@ -57,6 +76,9 @@ def load_legacy_model(path, compile=False, custom_objects=None, allow_lambda=Fal
         custom_objects: dict of further layer classes the file names.
         allow_lambda: build ``Lambda`` layers, which runs marshaled bytecode from
             the file. Off by default; only for files you trust.
+        max_parameters: refuse files that store, or whose layer sizes need, more
+            parameters than this (default 100 million, or the environment variable
+            ``COMPAT_ATTENTION_MAX_PARAMETERS``); checked before anything is allocated.
 
     Returns:
         A ``keras.Model``.
@@ -74,10 +96,11 @@ def load_legacy_model(path, compile=False, custom_objects=None, allow_lambda=Fal
     >>> float(np.abs(model.predict(stored["x"], verbose=0) - stored["y"]).max()) < 1e-5
     True
     """
-    return load(path, KERAS_2_0_FILES, compile=compile, custom_objects=custom_objects, allow_lambda=allow_lambda)
+    return load(path, KERAS_2_0_FILES, compile=compile, custom_objects=custom_objects, allow_lambda=allow_lambda,
+                max_parameters=max_parameters)
 
 
-def load_attention_package_model(path, compile=False, custom_objects=None):
+def load_attention_package_model(path, compile=False, custom_objects=None, max_parameters=None):
     """Load an ``.h5`` model saved with the ``attention`` package (5.0.0) on the running Keras.
 
     Every ``Attention`` layer of the package becomes ``compat_attention.Attention``
@@ -91,6 +114,7 @@ def load_attention_package_model(path, compile=False, custom_objects=None):
         compile: compile the model with the loss, metrics and optimizer class the file
             records (optimizer state is not restored).
         custom_objects: dict of further layer classes the file names.
+        max_parameters: see ``load_legacy_model``.
 
     Returns:
         A ``keras.Model`` predicting what the package's model predicted.
@@ -101,7 +125,8 @@ def load_attention_package_model(path, compile=False, custom_objects=None):
             without the package's layer, a layer that cannot be rebuilt, weights that do
             not fit.
     """
-    return load(path, ATTENTION_PACKAGE_FILES, compile=compile, custom_objects=custom_objects)
+    return load(path, ATTENTION_PACKAGE_FILES, compile=compile, custom_objects=custom_objects,
+                max_parameters=max_parameters)
 
 
 def load_legacy_weights(model, path, by_name=False):
@@ -118,9 +143,11 @@ def load_legacy_weights(model, path, by_name=False):
     Raises:
         LegacyFileError: (a subclass) the file is unusable, or its weights do not fit.
     """
-    legacy = read_legacy_file(path)
+    with wrapped(path, "reading the file"):
+        legacy = read_legacy_file(path)
     if not model.built:
         raise errors.WeightMismatchError(
             legacy.path, "cannot be loaded into an unbuilt model", "build the model (give it an Input) first")
-    assign_weights(model, legacy, by_name=by_name)
+    with wrapped(legacy.path, "loading the weights", error=errors.WeightMismatchError):
+        assign_weights(model, legacy, by_name=by_name)
     return model

@@ -1,6 +1,7 @@
 """What the CLI does with model files: inspect, convert, verify, load any. Library functions, no printing."""
 
 import os
+import shutil
 import tempfile
 
 import numpy as np
@@ -9,12 +10,15 @@ from .. import errors
 from .._keras.flavour import describe, keras
 from .._keras.saving import SAVE_SUFFIXES
 from ..objects import custom_objects
+from . import validate
+from .boundary import guarded, wrapped
 from .build import lambda_layers
 from .h5file import read_legacy_file
 from .keras2_0 import KERAS_2_0, KERAS_2_0_FILES
 from .loader import load_legacy_model
 
 
+@guarded("inspecting the file")
 def inspect_legacy_file(path):
     """Describe a legacy ``.h5`` without building or running anything from it.
 
@@ -27,6 +31,7 @@ def inspect_legacy_file(path):
     layer_classes = {}
     model_class, planned, lambdas = None, [], []
     if not legacy.is_weights_only:
+        validate.check_structure(legacy.path, legacy.model_config)
         model_class = legacy.model_config["class_name"]
         config, planned = KERAS_2_0_FILES.plan(legacy)
         layer_classes = {l.get("name") or l["config"].get("name"): l["class_name"] for l in config["config"]["layers"]}
@@ -49,6 +54,7 @@ def inspect_legacy_file(path):
     }
 
 
+@guarded("converting the file")
 def convert_legacy_model(path, out, overwrite=False, allow_lambda=False):
     """Load a legacy ``.h5`` and save it in a modern format, atomically.
 
@@ -95,6 +101,13 @@ def convert_legacy_model(path, out, overwrite=False, allow_lambda=False):
         raise errors.OutputExistsError(out, "is the input file", "write the conversion to another path")
     model = load_legacy_model(path, allow_lambda=allow_lambda)
     folder = os.path.dirname(os.path.abspath(out))
+    with wrapped(path, "saving the converted model to %s" % out,
+                 fix="report it: the model loaded but this Keras could not save it"):
+        _save_atomically(model, out, folder, suffix)
+    return out
+
+
+def _save_atomically(model, out, folder, suffix):
     handle, tmp = tempfile.mkstemp(prefix=".%s.tmp-" % os.path.basename(out), suffix=suffix, dir=folder)
     os.close(handle)
     os.unlink(tmp)  # Keras wants to create the file itself
@@ -102,11 +115,13 @@ def convert_legacy_model(path, out, overwrite=False, allow_lambda=False):
         model.save(tmp)
         os.replace(tmp, out)
     finally:
-        if os.path.exists(tmp):
+        if os.path.isdir(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif os.path.exists(tmp):
             os.unlink(tmp)
-    return out
 
 
+@guarded("verifying the file")
 def verify_legacy_model(path, io_path, tolerance=1e-5, allow_lambda=False):
     """Predict the stored ``x`` of an ``.npz`` and compare with its stored ``y``.
 
@@ -118,12 +133,14 @@ def verify_legacy_model(path, io_path, tolerance=1e-5, allow_lambda=False):
     try:
         with np.load(os.fspath(io_path)) as data:
             x, y = data["x"], data["y"]
-    except (OSError, ValueError, KeyError) as exc:
+    except Exception as exc:  # numpy raises many types on damaged or foreign files
         raise errors.LegacyFileError(
             io_path, "is not an .npz with arrays 'x' and 'y' (%s)" % errors.first_line(exc),
             "pass the stored inputs and outputs as numpy.savez(path, x=..., y=...)")
     model = load_legacy_model(path, allow_lambda=allow_lambda)
-    got = np.asarray(model.predict(x, verbose=0), np.float64)
+    with wrapped(path, "predicting the stored x of %s" % io_path, error=errors.VerificationError,
+                 fix="pass the .npz that belongs to this model"):
+        got = np.asarray(model.predict(x, verbose=0), np.float64)
     if y.ndim == got.ndim + 1 and y.shape[-1] == 1:
         y = y[..., 0]
     if got.shape != y.shape:
@@ -137,6 +154,7 @@ def verify_legacy_model(path, io_path, tolerance=1e-5, allow_lambda=False):
             "tolerance": tolerance, "ok": bool(max_diff <= tolerance)}
 
 
+@guarded("loading the model file")
 def load_model_file(path, allow_lambda=False):
     """Load a model saved by any supported Keras: legacy or modern ``.h5``, or ``.keras``.
 
