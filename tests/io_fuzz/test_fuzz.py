@@ -40,6 +40,7 @@ def _report(findings, limit=15):
     return "\n".join(lines)
 
 
+@pytest.mark.fuzz
 def test_mutations_get_typed_errors(tmp_path):
     counts, findings = fuzz.run(N, SEED, workdir=str(tmp_path))
     print(fuzz.summary(counts))
