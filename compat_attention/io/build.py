@@ -157,7 +157,7 @@ def _build_functional(body, factory):
         )
 
 
-def assign_weights(model, legacy, by_name=True):
+def assign_weights(model, legacy, by_name=True, check=None):
     """Set the file's weights into ``model``, checking counts and shapes first.
 
     Args:
@@ -165,6 +165,8 @@ def assign_weights(model, legacy, by_name=True):
         legacy: a ``LegacyFile``.
         by_name: match layers by name; otherwise by position among the layers that
             have weights.
+        check: None, or ``check(pairs, legacy)`` called with ``[(target layer, stored
+            layer name)]`` before the shapes are compared (e.g. ``legacy_defaults.check_targets``).
 
     Raises:
         WeightMismatchError: before any weight is set, when something does not fit.
@@ -179,12 +181,16 @@ def assign_weights(model, legacy, by_name=True):
                 legacy.path, "has weights for layers %s that the model lacks (it has %s)"
                 % (missing, sorted(by)), "name the layers as in the file, or load by position (by_name=False)")
         pairs = [(by[name], arrays) for name, arrays in stored]
+        names = [name for name, _ in stored]
     else:
         if len(stored) != len(targets):
             raise errors.WeightMismatchError(
                 legacy.path, "has weights for %d layers, the model has %d layers with weights"
                 % (len(stored), len(targets)), "build the same architecture as the file")
         pairs = list(zip(targets, (arrays for _, arrays in stored)))
+        names = [name for name, _ in stored]
+    if check is not None:
+        check([(layer, name) for (layer, _), name in zip(pairs, names)], legacy)
     for layer, arrays in pairs:
         expected = [tuple(w.shape) for w in layer.weights]
         found = [tuple(a.shape) for _, a in arrays]

@@ -16,6 +16,7 @@ from .. import errors
 from . import validate
 from .attention_package import ATTENTION_PACKAGE_FILES
 from .boundary import wrapped
+from .legacy_defaults import check_targets
 from .build import LayerFactory, assign_weights, build_model, compile_from_training_config
 from .h5file import read_legacy_file
 from .keras2_0 import KERAS_2_0_FILES
@@ -129,13 +130,22 @@ def load_attention_package_model(path, compile=False, custom_objects=None, max_p
                 max_parameters=max_parameters)
 
 
-def load_legacy_weights(model, path, by_name=False):
+def load_legacy_weights(model, path, by_name=False, check_defaults=True):
     """Load a Keras 2.0.x weights file (``save_weights`` or a full model) into ``model``.
+
+    The file's recurrent layers computed with the defaults of the Keras that wrote it
+    (Keras 2.0.x: ``recurrent_activation='hard_sigmoid'`` of slope 0.2, GRU without
+    ``reset_after``); a target LSTM/GRU built with today's defaults would give other
+    numbers, so it is refused with one line naming the layer and the argument to pass
+    (``recurrent_activation=compat_attention.LEGACY_HARD_SIGMOID``).
 
     Args:
         model: a model built with compat_attention (and any Keras layers).
         path: the ``.h5`` file.
         by_name: match layers by name instead of by position.
+        check_defaults: refuse recurrent target layers whose activations or
+            ``reset_after`` differ from what the file's layers computed. Pass False
+            to load the weights into them anyway.
 
     Returns:
         ``model``, for chaining.
@@ -149,5 +159,5 @@ def load_legacy_weights(model, path, by_name=False):
         raise errors.WeightMismatchError(
             legacy.path, "cannot be loaded into an unbuilt model", "build the model (give it an Input) first")
     with wrapped(legacy.path, "loading the weights", error=errors.WeightMismatchError):
-        assign_weights(model, legacy, by_name=by_name)
+        assign_weights(model, legacy, by_name=by_name, check=check_targets if check_defaults else None)
     return model

@@ -1,0 +1,101 @@
+"""What a Keras 2.0.x file's recurrent layers computed, checked against the layers its weights go into.
+
+Weights saved in 2017 load by position into any layer of the right shapes, but the numbers
+are 2017's only if the target layer computes what the saving layer computed. Two defaults
+changed since Keras 2.0.8, silently:
+
+* LSTM and GRU ``recurrent_activation`` was ``'hard_sigmoid'`` (slope 0.2; Keras 2.3 made
+  ``'sigmoid'`` the default, and Keras 3 also redefined ``hard_sigmoid`` with slope 1/6).
+  With a modern default LSTM the tutorial model predicts 0.106 away from 2017's.
+* GRU had no ``reset_after`` (that is, ``False``); modern GRUs default to ``True`` (whose
+  bias has another shape, so the weights would not even fit).
+
+``check_targets`` compares, for each (target layer, stored layer name) pair, what the
+file's config says (or, for a weights-only file, the defaults of the Keras that wrote it)
+with the target's settings, and refuses the load with one line naming the layer and the
+argument to pass.
+"""
+
+from packaging.version import InvalidVersion, Version
+
+from .. import errors
+from .._keras.flavour import keras
+from ..layers.activations import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
+
+#: The first Keras whose LSTM/GRU default ``recurrent_activation`` is ``'sigmoid'``.
+SIGMOID_DEFAULT_SINCE = Version("2.3.0")
+
+_SPELLING = {key: "%s=compat_attention.LEGACY_HARD_SIGMOID" % key for key in ("activation", "recurrent_activation")}
+
+
+def _file_defaults(legacy):
+    """The settings a layer of ``legacy``'s Keras had when its config does not say."""
+    try:
+        old = Version(legacy.keras_version) < SIGMOID_DEFAULT_SINCE
+    except InvalidVersion:
+        old = True  # unknown: assume the oldest, whose files this package is for
+    return {"activation": "tanh", "recurrent_activation": "hard_sigmoid" if old else "sigmoid",
+            "reset_after": False}
+
+
+def _file_layer_configs(legacy):
+    """layer name -> config, nested wrappers resolved to the recurrent layer inside."""
+    if legacy.model_config is None:
+        return {}
+    layers = legacy.model_config.get("config")
+    layers = layers.get("layers", []) if isinstance(layers, dict) else layers
+    found = {}
+    for entry in layers or []:
+        if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
+            continue
+        config = entry["config"]
+        inner = config.get("layer")
+        wrapped = isinstance(inner, dict) and isinstance(inner.get("config"), dict)
+        found[config.get("name")] = inner["config"] if wrapped else config
+    return found
+
+
+def _recurrent_parts(layer):
+    """The LSTM/GRU layers a target layer runs (itself, or both directions of a Bidirectional)."""
+    parts = [getattr(layer, "forward_layer", None), getattr(layer, "backward_layer", None)]
+    parts = [p for p in parts if p is not None] or [getattr(layer, "layer", None) or layer]
+    return [p for p in parts if type(p).__name__ in ("LSTM", "GRU") and hasattr(p, "cell")]
+
+
+def _same_activation(function, name):
+    wanted = keras.activations.get(LEGACY_HARD_SIGMOID if name == "hard_sigmoid" else name)
+    if name == "hard_sigmoid":
+        return function is wanted or function is legacy_hard_sigmoid
+    return function is wanted
+
+
+def check_targets(pairs, legacy):
+    """Refuse to load ``legacy``'s weights into recurrent layers that compute something else.
+
+    Args:
+        pairs: ``[(target layer, stored layer name)]``, as the weights will be assigned.
+        legacy: the ``h5file.LegacyFile``.
+
+    Raises:
+        WeightMismatchError: one line naming the target layer, the setting, and the
+            argument that makes it compute what the file's layer computed.
+    """
+    defaults, configs = _file_defaults(legacy), _file_layer_configs(legacy)
+    for target, stored_name in pairs:
+        saved = dict(defaults, **{k: v for k, v in configs.get(stored_name, {}).items() if k in defaults})
+        for part in _recurrent_parts(target):
+            kind = type(part).__name__
+            if kind == "GRU" and bool(getattr(part.cell, "reset_after", False)) != bool(saved["reset_after"]):
+                raise errors.WeightMismatchError(
+                    legacy.path, "layer %r is a GRU with reset_after=%s, but the file's GRU %r (Keras %s) had "
+                    "reset_after=%s" % (target.name, part.cell.reset_after, stored_name, legacy.keras_version,
+                                        saved["reset_after"]),
+                    "build it with GRU(..., reset_after=%s)" % saved["reset_after"])
+            for key in ("activation", "recurrent_activation"):
+                name = saved[key]
+                if isinstance(name, str) and not _same_activation(getattr(part.cell, key), name):
+                    raise errors.WeightMismatchError(
+                        legacy.path, "layer %r (%s) does not compute %s=%r as the file's layer %r (Keras %s) did; "
+                        "its numbers would differ" % (target.name, kind, key, name, stored_name, legacy.keras_version),
+                        "build it with %s, or pass check_defaults=False to load anyway"
+                        % (_SPELLING[key] if name == "hard_sigmoid" else "%s=%r" % (key, name)))

@@ -1,0 +1,73 @@
+"""load_legacy_weights refuses target recurrent layers that would not compute what the file's did.
+
+The newcomer's trap: rebuild the tutorial model with today's LSTM (recurrent_activation
+'sigmoid') and load the 2017 weights: the predictions are about 0.1 away from 2017's, with
+no warning. Now the load is refused with one line naming the layer and the argument.
+"""
+
+import numpy as np
+import pytest
+
+from compat_attention import LEGACY_HARD_SIGMOID, AttentionDecoder, errors, load_legacy_weights
+from compat_attention._keras.flavour import keras
+from legacy_reference import oracle
+from support import legacy_writer
+
+WEIGHTS = oracle.golden_path("echo_seq_weights.h5")
+
+
+def _tutorial(**lstm):
+    return keras.Sequential([
+        keras.layers.Input((5, 50)),
+        keras.layers.LSTM(150, return_sequences=True, **lstm),
+        AttentionDecoder(150, 50),
+    ])
+
+
+def _golden():
+    data = np.load(oracle.golden_path("echo_seq_io.npz"))
+    return data["x"], data["y"]
+
+
+def test_todays_default_lstm_is_refused_with_one_line_naming_layer_and_argument():
+    model = _tutorial()
+    with pytest.raises(errors.WeightMismatchError) as caught:
+        load_legacy_weights(model, WEIGHTS)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert model.layers[0].name in message and "recurrent_activation='hard_sigmoid'" in message
+    assert "recurrent_activation=compat_attention.LEGACY_HARD_SIGMOID" in message
+    assert "check_defaults=False" in message
+
+
+def test_the_legacy_lstm_loads_and_gives_2017s_numbers():
+    model = load_legacy_weights(_tutorial(recurrent_activation=LEGACY_HARD_SIGMOID), WEIGHTS)
+    x, y = _golden()
+    assert np.abs(model.predict(x, verbose=0) - y).max() < 1e-5
+
+
+def test_opting_out_loads_into_todays_lstm_and_shows_why_it_is_refused():
+    model = load_legacy_weights(_tutorial(), WEIGHTS, check_defaults=False)
+    x, y = _golden()
+    assert np.abs(model.predict(x, verbose=0) - y).max() > 1e-2  # the silent 0.1 the check prevents
+
+
+def test_a_gru_with_reset_after_is_refused_before_its_shapes_are_compared(tmp_path):
+    path = str(tmp_path / "gru_weights.h5")
+    units, features = 4, 3
+    rng = np.random.RandomState(0)
+    arrays = [("kernel", rng.normal(size=(features, 3 * units)).astype("float32")),
+              ("recurrent_kernel", rng.normal(size=(units, 3 * units)).astype("float32")),
+              ("bias", np.zeros(3 * units, "float32"))]
+    config = legacy_writer.functional_config(
+        [("x", legacy_writer.input_config("x", (None, 5, features)), None),
+         ("gru_1", legacy_writer.gru_config("gru_1", units), "x")], "x", "gru_1")
+    legacy_writer.write(path, config, [("gru_1", arrays)])
+    inputs = keras.Input((5, features))
+    modern = keras.Model(inputs, keras.layers.GRU(units, return_sequences=True, name="gru_1")(inputs))
+    with pytest.raises(errors.WeightMismatchError, match="reset_after=True.*reset_after=False"):
+        load_legacy_weights(modern, path)
+    legacy = keras.Model(inputs, keras.layers.GRU(units, return_sequences=True, reset_after=False,
+                                                  recurrent_activation=LEGACY_HARD_SIGMOID, name="gru_2")(inputs))
+    load_legacy_weights(legacy, path)
+    np.testing.assert_array_equal(legacy.layers[-1].get_weights()[0], arrays[0][1])
