@@ -1,12 +1,21 @@
-"""Shared test set-up: quiet logs, one line naming the Keras under test."""
+"""Shared test set-up: quiet logs, imports, one line naming the Keras under test.
+
+Test files live in one folder per wing of the package (``decoder/``, ``io/``, ``layers/``,
+``cli/``, ``examples/``) with no ``__init__.py``: pytest imports each by its basename, so
+basenames stay unique across ``tests/``. Shared helpers are the ``support`` package
+(``tests/support/``), importable from any folder because this file puts ``tests/`` on
+``sys.path``; the repository root goes there too, for ``legacy_reference``.
+"""
 
 import os
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-if ROOT not in sys.path:  # legacy_reference/ lives beside the package, not inside it
-    sys.path.insert(0, ROOT)
+TESTS = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(TESTS)
+for path in (ROOT, TESTS):  # legacy_reference/ lives beside the package; support/ beside this file
+    if path not in sys.path:
+        sys.path.insert(0, path)
 
 
 def pytest_report_header(config):

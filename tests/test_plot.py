@@ -1,44 +1,26 @@
-"""plot_attention, attention_model and `compat-attention plot`."""
+"""plot_attention and attention_model (the `compat-attention plot` command: tests/cli/test_cli_plot.py)."""
 
-import os
 import sys
 
 import numpy as np
 import pytest
 
 from compat_attention import AttentionDecoder, attention_model, plot_attention
-from compat_attention.cli import main as cli
 from compat_attention._keras.flavour import keras
 from compat_attention._keras.ops import ops
-from compat_attention._keras.saving import SAVE_SUFFIXES
-
-PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-
-
-def _tutorial_model(seed=0):
-    keras.utils.set_random_seed(seed)
-    model = keras.Sequential([
-        keras.layers.Input((5, 8)),
-        keras.layers.LSTM(6, return_sequences=True),
-        AttentionDecoder(6, 8),
-    ])
-    return model
-
-
-def _x():
-    return np.eye(8, dtype="float32")[np.random.RandomState(0).randint(0, 8, (3, 5))]
+from support.tutorial import PNG_SIGNATURE, tutorial_inputs, tutorial_model
 
 
 def test_attention_model_gives_the_legacy_probabilities_of_the_same_weights():
-    model = _tutorial_model()
+    model = tutorial_model()
     probe = attention_model(model)
     decoder = model.layers[-1]
     legacy = AttentionDecoder(6, 8, return_probabilities=True)
     legacy.build((None, 5, 6))
     legacy.set_weights(decoder.get_weights())
     encoder = keras.Model(model.inputs, model.layers[0].output)
-    want = ops.convert_to_numpy(legacy(encoder.predict(_x(), verbose=0)))
-    got = probe.predict(_x(), verbose=0)
+    want = ops.convert_to_numpy(legacy(encoder.predict(tutorial_inputs(), verbose=0)))
+    got = probe.predict(tutorial_inputs(), verbose=0)
     assert got.shape == (3, 5, 5)
     np.testing.assert_allclose(got, want, atol=1e-6)
 
@@ -94,46 +76,5 @@ def test_plot_attention_without_matplotlib_says_how_to_install_it(monkeypatch):
     for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes `import matplotlib...` fail
-    with pytest.raises(ImportError, match=r"pip install 'compat_attention\[plot\]'"):
+    with pytest.raises(ImportError, match=r"pip install matplotlib \(from a clone of compat_attention: pip install '\.\[plot\]'\)"):
         plot_attention(np.full((2, 3), 1.0 / 3))
-
-
-def test_cli_plot_writes_the_heatmap_of_a_saved_model(tmp_path, capsys):
-    pytest.importorskip("matplotlib")
-    model = _tutorial_model()
-    model_path = str(tmp_path / ("model" + SAVE_SUFFIXES[0]))
-    model.save(model_path)
-    inputs = str(tmp_path / "x.npy")
-    np.save(inputs, _x())
-    out = str(tmp_path / "att.png")
-    code = cli.main(["plot", model_path, "--input", inputs, "--index", "2", "--out", out,
-                     "--input-labels", "a b c d e"])
-    assert code == 0
-    assert "wrote %s (5 decoded steps x 5 encoder steps)" % out in capsys.readouterr().out
-    with open(out, "rb") as f:
-        assert f.read(8) == PNG_SIGNATURE
-
-
-def test_cli_plot_refuses_bad_input_without_writing(tmp_path, capsys):
-    model = _tutorial_model()
-    model_path = str(tmp_path / ("model" + SAVE_SUFFIXES[0]))
-    model.save(model_path)
-    bad = tmp_path / "x.npy"
-    bad.write_bytes(b"not numpy at all")
-    out = tmp_path / "att.png"
-    out.write_bytes(b"existing")
-    assert cli.main(["plot", model_path, "--input", str(bad), "--out", str(out)]) == 1
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and str(bad) in err and "numpy.save" in err
-    assert bad.read_bytes() == b"not numpy at all" and out.read_bytes() == b"existing"
-    good = str(tmp_path / "good.npy")
-    np.save(good, _x())
-    assert cli.main(["plot", model_path, "--input", good, "--index", "7", "--out", str(out)]) == 1
-    assert "--index 7 but the file holds 3 examples" in capsys.readouterr().err
-    assert out.read_bytes() == b"existing"
-    not_a_model = tmp_path / ("broken" + SAVE_SUFFIXES[0])
-    not_a_model.write_bytes(b"garbage")
-    assert cli.main(["plot", str(not_a_model), "--input", good, "--out", str(out)]) == 1
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and str(not_a_model) in err
-    assert out.read_bytes() == b"existing" and os.path.getsize(str(not_a_model)) == 7

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Write the test fixtures of ``tests/test_attention_package.py`` with the real ``attention`` package.
+"""Write the test fixtures of ``tests/io/test_attention_package.py`` with the real ``attention`` package.
 
 Run ONCE, on TensorFlow 2.14 with ``attention==5.0.0`` (the ``attention_pkg`` tox env has both):
 

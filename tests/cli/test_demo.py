@@ -1,12 +1,12 @@
 """The tutorial demo: its data follow the tutorial, and a reduced run learns."""
 
-
 import numpy as np
 import pytest
 
 from compat_attention.cli import main as cli
 from compat_attention.cli.demo import (echo_attention_model, echo_baseline_model, echo_pairs, exact_sequence_accuracy,
-                                   plot_losses, train_and_score)
+                                       plot_losses, train_and_score)
+from support.tutorial import PNG_SIGNATURE
 
 
 def test_echo_pairs_follow_the_tutorial():
@@ -56,12 +56,12 @@ def test_plot_losses_writes_a_png_or_says_how_to_get_one(tmp_path):
     try:
         import matplotlib  # noqa: F401
     except ImportError:
-        with pytest.raises(ImportError, match=r"pip install 'compat_attention\[plot\]'"):
+        with pytest.raises(ImportError, match=r"pip install matplotlib \(from a clone of compat_attention: pip install '\.\[plot\]'\)"):
             plot_losses(losses, path)
         return
     plot_losses(losses, path)
     with open(path, "rb") as f:
-        assert f.read(8) == b"\x89PNG\r\n\x1a\n"
+        assert f.read(8) == PNG_SIGNATURE
 
 
 def test_cli_demo_runs_end_to_end_in_a_tiny_form(tmp_path, capsys):

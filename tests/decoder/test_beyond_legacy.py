@@ -7,12 +7,12 @@ pins it to the oracle, so every comparison below is anchored to the legacy math.
 import numpy as np
 import pytest
 
-import extended_reference
 from compat_attention import AttentionDecoder
 from compat_attention._keras.flavour import keras
 from compat_attention._keras.ops import ops
-from compat_attention._keras.saving import SAVE_SUFFIXES
 from legacy_reference import oracle
+from support import extended_reference
+from support.harness import flat, round_trip
 
 B, T, D, U, O = 2, 4, 6, 5, 3
 
@@ -150,10 +150,7 @@ def test_bidirectional_encoder_states_start_the_decoder_and_the_model_reloads(tm
     want, _ = extended_reference.decoder(seq, w, output_length=2, initial_state=np.concatenate([fh, bh], -1))
     assert got.shape == (B, 2, O)
     np.testing.assert_allclose(got, want, atol=1e-5)
-    path = str(tmp_path / ("bidirectional" + SAVE_SUFFIXES[0]))
-    model.save(path)
-    reloaded = keras.models.load_model(path)
-    np.testing.assert_allclose(reloaded.predict(x, verbose=0), got, atol=1e-6)
+    round_trip(model, x, tmp_path, atol=1e-6)  # every format of SAVE_SUFFIXES predicts `got` again
 
 
 def _one_hot(ints, width):
@@ -211,29 +208,57 @@ def test_output_length_must_be_positive():
         AttentionDecoder(4, 3, output_length=0)
 
 
-def test_every_option_gives_the_same_numbers_unrolled_and_in_the_symbolic_loop(monkeypatch):
-    # Short static sequences are decoded by an unrolled Python loop, the others by the RNN's
-    # symbolic loop; both paths must agree for every option.
-    from compat_attention.decoder import loops as layer_module
+# Short static sequences are decoded by an unrolled Python loop (which skips the zero product
+# of the first step and computes only the output at the last), the others by the RNN's
+# symbolic loop; both paths must agree for every option, and both give the reference's numbers.
+UNROLL_CASES = {
+    "legacy": dict(),
+    "return_attention": dict(return_attention=True),
+    "output_length_1": dict(output_length=1),  # the first step is the last
+    "output_length_9": dict(output_length=9),
+    "teacher_forcing": dict(teacher_forcing=True),
+    "linear_output": dict(output_activation=None),
+    "every_option": dict(output_length=3, return_attention=True, mask_attention=True, teacher_forcing=True),
+}
 
+
+@pytest.mark.parametrize("case", list(UNROLL_CASES))
+def test_every_option_gives_the_same_numbers_unrolled_and_in_the_symbolic_loop(case, monkeypatch):
+    from compat_attention.decoder import loops
+
+    options = UNROLL_CASES[case]
+    n = options.get("output_length", T)
     w, x = _weights(), _x()
-    mask = np.array([[True] * T, [True, True, False, False]])
-    targets = _one_hot(np.random.RandomState(6).randint(0, O, (B, 3)), O)
-    state = np.random.RandomState(7).uniform(-1, 1, (B, U)).astype("float32")
+    mask = state = None
+    call = {}
+    if case == "every_option":  # with a mask and an initial state too
+        mask = np.array([[True] * T, [True, True, False, False]])
+        state = np.random.RandomState(7).uniform(-1, 1, (B, U)).astype("float32")
+        call = dict(mask=mask, initial_state=state)
+    calls = {"free": dict(call, training=True)}
+    prev = None
+    if options.get("teacher_forcing"):
+        targets = _one_hot(np.random.RandomState(6).randint(0, O, (B, n)), O)
+        calls = {"forced": dict(call, targets=targets, training=True), "free": call}
+        prev = np.concatenate([np.zeros((B, 1, O)), targets[:, :-1]], axis=1)
 
     def run():
-        layer = _layer(w, output_length=3, return_attention=True, mask_attention=True, teacher_forcing=True)
-        forced = layer(x, mask=mask, initial_state=state, targets=targets, training=True)
-        free = layer(x, mask=mask, initial_state=state)
-        return [_np(t) for t in (*forced, *free)]
+        layer = _layer(w, **options)
+        return {name: [_np(t) for t in flat(layer(x, **kwargs))] for name, kwargs in calls.items()}
 
     unrolled = run()
-    monkeypatch.setattr(layer_module, "AUTO_UNROLL_MAX_STEPS", 0)
+    monkeypatch.setattr(loops, "AUTO_UNROLL_MAX_STEPS", 0)  # every step through the RNN's loop
     looped = run()
-    for a, b in zip(unrolled, looped):
-        np.testing.assert_allclose(a, b, atol=1e-6)
-    prev = np.concatenate([np.zeros((B, 1, O)), targets[:, :-1]], axis=1)
-    want_y, want_a = extended_reference.decoder(x, w, output_length=3, mask=mask, initial_state=state,
-                                                prev_outputs=prev)
-    np.testing.assert_allclose(looped[0], want_y, atol=1e-5)
-    np.testing.assert_allclose(looped[1], want_a, atol=1e-5)
+    activation = (lambda v: v) if options.get("output_activation", "softmax") is None else oracle.softmax
+    for name in calls:
+        assert len(unrolled[name]) == len(looped[name])
+        for a, b in zip(unrolled[name], looped[name]):
+            np.testing.assert_allclose(a, b, atol=1e-6)
+        first = unrolled[name][0]
+        assert np.isfinite(first).all() and np.ptp(first) > 0  # real outputs, not zeros
+        want_y, want_a = extended_reference.decoder(x, w, output_length=n, mask=mask, initial_state=state,
+                                                    prev_outputs=prev if name == "forced" else None,
+                                                    output_activation=activation)
+        np.testing.assert_allclose(looped[name][0], want_y, atol=1e-5)
+        if options.get("return_attention"):
+            np.testing.assert_allclose(looped[name][1], want_a, atol=1e-5)

@@ -10,9 +10,9 @@ import pytest
 
 from compat_attention import AttentionDecoder, export_for_serving
 from compat_attention._keras.flavour import BACKEND, keras
-from compat_attention._keras.saving import SAVE_SUFFIXES
+from support import SUPPORT
+from support.harness import round_trip
 
-HERE = os.path.dirname(os.path.abspath(__file__))
 ON_TENSORFLOW = BACKEND == "tensorflow"
 
 
@@ -29,15 +29,11 @@ def _x():
 
 
 def test_model_with_every_new_option_round_trips_through_the_save_format(tmp_path):
-    model = _model()
-    want = model.predict(_x(), verbose=0)
-    path = str(tmp_path / ("model" + SAVE_SUFFIXES[0]))
-    model.save(path)
-    reloaded = keras.models.load_model(path)
-    decoder = reloaded.get_layer("decoder")
-    assert (decoder.output_length, decoder.return_attention) == (3, True)
-    for got, expected in zip(reloaded.predict(_x(), verbose=0), want):
-        np.testing.assert_allclose(got, expected, atol=1e-6)
+    # Every format of SAVE_SUFFIXES; the harness compares each reloaded model's predictions (atol 1e-6).
+    _, reloaded = round_trip(_model(), _x(), tmp_path)
+    for model in reloaded.values():
+        decoder = model.get_layer("decoder")
+        assert (decoder.output_length, decoder.return_attention) == (3, True)
 
 
 def test_export_for_serving_reloads_without_keras_and_predicts_the_same(tmp_path):
@@ -60,7 +56,7 @@ def test_export_for_serving_reloads_without_keras_and_predicts_the_same(tmp_path
 
 @pytest.mark.skipif(not ON_TENSORFLOW, reason="tf.distribute.MirroredStrategy exists on the TensorFlow backend only")
 def test_mirrored_strategy_on_two_devices_trains_like_one_device():
-    run = subprocess.run([sys.executable, os.path.join(HERE, "distributed_run.py")],
+    run = subprocess.run([sys.executable, os.path.join(SUPPORT, "distributed_run.py")],
                          capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout.strip().splitlines()[-1])

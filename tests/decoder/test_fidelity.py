@@ -3,10 +3,10 @@
 import numpy as np
 import pytest
 
-import legacy_cases
 from compat_attention import _time_distributed_dense, time_distributed_dense
 from compat_attention._keras.flavour import keras
 from legacy_reference import oracle
+from support import legacy_cases
 
 TOL = 1e-5
 

@@ -2,16 +2,17 @@
 
 import inspect
 import json
-import os
 
 import numpy as np
 import pytest
 
-import legacy_cases
 from compat_attention import WEIGHT_NAMES, AttentionDecoder, AttentionDecoderCell, custom_objects
-from compat_attention._keras.flavour import KERAS_3, keras
+from compat_attention._keras.flavour import keras
 from compat_attention._keras.ops import ops
+from compat_attention._keras.saving import SAVE_SUFFIXES
 from legacy_reference import oracle
+from support import legacy_cases
+from support.harness import round_trip
 
 LEGACY_SIGNATURE = [
     ("units", inspect.Parameter.empty), ("output_dim", inspect.Parameter.empty),
@@ -147,19 +148,12 @@ def test_summary_names_the_layer_and_its_legacy_parameter_count():
     assert model.output_shape == (None, 5, 50)
 
 
-def _save_formats():
-    return [".keras"] if KERAS_3 else [".keras", ".h5"]
-
-
-@pytest.mark.parametrize("suffix", _save_formats())
+@pytest.mark.parametrize("suffix", SAVE_SUFFIXES)
 def test_new_model_saves_and_reloads_with_registered_classes(tmp_path, suffix):
     model = legacy_cases.build_with_legacy_weights("nmt_bilstm")
-    path = os.path.join(str(tmp_path), "model" + suffix)
-    model.save(path)
-    reloaded = keras.models.load_model(path)
     x = oracle.load_io("nmt_bilstm")["x"][:8]
-    np.testing.assert_allclose(reloaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
-    assert isinstance(reloaded.get_layer("attention_decoder_1"), AttentionDecoder)
+    _, reloaded = round_trip(model, x, tmp_path, suffixes=[suffix], atol=1e-6)  # predictions compared there
+    assert isinstance(reloaded[suffix].get_layer("attention_decoder_1"), AttentionDecoder)
 
 
 def test_custom_objects_name_the_legacy_class():

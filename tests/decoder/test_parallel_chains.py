@@ -1,10 +1,10 @@
 """The decoder's speed paths give the numbers of the plain one.
 
-The unrolled loop (T <= 16) skips the zero product of the first step and
-computes only the output at the last; the RNN's symbolic loop runs every step
-whole. In TensorFlow graph mode on a multi-core CPU the layer also decodes the
-batch as two independent half-batch chains (``decoder/loops.py``, ``AttentionDecoder(decode_chains=...)``); eager
-calls do not cut, so graph against eager compares the two.
+The unrolled loop (T <= 16) against the RNN's symbolic loop, for every option, is checked in
+``test_beyond_legacy.py``. In TensorFlow graph mode on a multi-core CPU the layer also decodes
+the batch as two independent half-batch chains (``decoder/loops.py``,
+``AttentionDecoder(decode_chains=...)``); eager calls do not cut, so graph against eager
+compares the two.
 """
 
 import os
@@ -16,7 +16,6 @@ from compat_attention import AttentionDecoder
 from compat_attention._keras import ops as keras_ops
 from compat_attention._keras.flavour import BACKEND, CAN_CUT_BATCH, keras
 from compat_attention.decoder import loops
-from compat_attention._keras.ops import ops
 
 tensorflow_only = pytest.mark.skipif(BACKEND != "tensorflow", reason="the cut is for TensorFlow's graph executor")
 cut_supported = pytest.mark.skipif(
@@ -36,31 +35,6 @@ def test_old_tensorflow_never_cuts(two_cpu_cores):
 
     graph()
     assert seen == [1]
-
-
-@pytest.mark.parametrize("options", [
-    dict(), dict(return_attention=True), dict(output_length=1), dict(output_length=9),
-    dict(teacher_forcing=True), dict(output_activation=None),
-])
-def test_unrolled_loop_with_its_short_first_and_last_steps_matches_the_full_loop(options, monkeypatch):
-    rng = np.random.RandomState(3)
-    x = rng.normal(size=(6, 5, 12)).astype("float32")
-    layer = AttentionDecoder(16, 10, **options)
-    call = dict(training=True)
-    if options.get("teacher_forcing"):
-        call["targets"] = ops.convert_to_tensor(rng.uniform(size=(6, 5, 10)).astype("float32"))
-    unrolled = _flat(layer(x, **call))
-    monkeypatch.setattr(loops, "AUTO_UNROLL_MAX_STEPS", 0)  # every step through the RNN's loop
-    looped = _flat(layer(x, **call))
-    assert len(unrolled) == len(looped)
-    for got, want in zip(unrolled, looped):
-        np.testing.assert_allclose(ops.convert_to_numpy(got), ops.convert_to_numpy(want), rtol=1e-5, atol=1e-6)
-    first = ops.convert_to_numpy(unrolled[0])
-    assert np.isfinite(first).all() and np.ptp(first) > 0  # real outputs, not zeros
-
-
-def _flat(result):
-    return list(result) if isinstance(result, (list, tuple)) else [result]
 
 
 @pytest.fixture

@@ -17,8 +17,9 @@ import numpy as np
 import pytest
 
 from compat_attention._keras.flavour import FLAVOUR
+from support import ROOT
 
-EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
+EXAMPLES = os.path.join(ROOT, "examples")
 REDUCED = ["--eval", "1000", "--fast", "--verbose", "0"]
 ECHO = dict(n_timesteps_in=5, n_timesteps_out=2, n_features=50)
 
@@ -71,12 +72,18 @@ def test_the_bounds_are_far_from_chance():
     assert chance_tail(1000, 1.0 / 49, 60) < 1e-10  # the variable-length task, whole sequences
 
 
-def test_echo_attention_program_learns(capsys):
-    example = load_example("echo_attention")
-    model, accuracy = example.main(REDUCED + ["--pairs", "300", "--seed", "1"])
+def run_echo_program(name, pairs, capsys):
+    """Run ``examples/<name>.py`` reduced to ``pairs`` training pairs; its accuracy at each output position."""
+    example = load_example(name)
+    model, accuracy = example.main(REDUCED + ["--pairs", str(pairs), "--seed", "1"])
     check_printout(capsys.readouterr().out, accuracy)
     per_position = position_accuracy(example, model, **ECHO)
-    print("echo_attention, 300 pairs: exact %.3f, per position %s" % (accuracy, np.round(per_position, 3)))
+    print("%s, %d pairs: exact %.3f, per position %s" % (name, pairs, accuracy, np.round(per_position, 3)))
+    return per_position
+
+
+def test_echo_attention_program_learns(capsys):
+    per_position = run_echo_program("echo_attention", 300, capsys)
     assert per_position[0] >= FIRST_SYMBOL_BOUND
     assert per_position[2:].min() >= 0.5  # the zeros after the echo
 
@@ -86,11 +93,7 @@ def test_echo_baseline_program_learns(capsys):
     # zeros (seen: all right after 20 pairs); its first echoed symbol leaves chance only
     # after ~750 pairs. Guessing gets a position right 1 time in 50: 50% of 1000 pairs is
     # out of its reach (chance_tail < 1e-100).
-    example = load_example("echo_baseline")
-    model, accuracy = example.main(REDUCED + ["--pairs", "50", "--seed", "1"])
-    check_printout(capsys.readouterr().out, accuracy)
-    per_position = position_accuracy(example, model, **ECHO)
-    print("echo_baseline, 50 pairs: exact %.3f, per position %s" % (accuracy, np.round(per_position, 3)))
+    per_position = run_echo_program("echo_baseline", 50, capsys)
     assert per_position[2:].min() >= 0.5
 
 

@@ -7,17 +7,14 @@ beside them; they must load and predict the same (max abs diff <= 1e-5, recorded
 itself installed and compares with it live on random weights.
 """
 
-import hashlib
 import json
 import os
-import shutil
 from importlib import metadata
 
-import h5py
 import numpy as np
 import pytest
 
-from compat_attention import errors, load_legacy_weights
+from compat_attention import load_legacy_weights
 from compat_attention._keras.flavour import FLAVOUR, KERAS_3, keras
 from compat_attention._keras.ops import ops
 from compat_attention._keras.saving import SAVE_SUFFIXES
@@ -25,10 +22,12 @@ from compat_attention.io.attention_package import describe_rewrite, plan_attenti
 from compat_attention.io.h5file import read_legacy_file
 from compat_attention.io.loader import load_attention_package_model
 from compat_attention.layers.package_attention import SCORES, WEIGHT_SUBLAYERS, Attention
-from legacy_reference import oracle
+from support import DATA as TEST_DATA
+from support.bad_files import with_config
+from support.harness import round_trip, sha256
 
 TOL = 1e-5
-DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "attention_pkg")
+DATA = os.path.join(TEST_DATA, "attention_pkg")
 CASES = ("luong_functional", "bahdanau_sequential")
 PROPERTY = "attention_pkg_max_abs_diff"  # not "max_abs_diff": that one is the golden-case column
 
@@ -59,11 +58,6 @@ def stored(case):
         out = {k: data[k] for k in data.files}
     out["weights"] = [out["w_%02d" % i] for i in range(len(out["weight_names"]))]
     return out
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 def max_abs_diff(got, want):
@@ -193,17 +187,6 @@ def test_plan_names_what_it_rewrites_and_why():
     assert "time_major" not in lstm["config"]
 
 
-def _rewrite_config(src, dst, edit, keras_version=None):
-    shutil.copy(src, dst)
-    with h5py.File(dst, "a") as f:
-        config = json.loads(f.attrs["model_config"])
-        edit(config)
-        f.attrs["model_config"] = json.dumps(config)
-        if keras_version:
-            f.attrs["keras_version"] = keras_version
-    return dst
-
-
 def test_sequential_without_input_layer_loads(tmp_path):
     # tf.keras 2 Sequential models built with input_shape= on the first layer (no Input).
     def first_layer_input(config):
@@ -211,7 +194,7 @@ def test_sequential_without_input_layer_loads(tmp_path):
         shape = layers.pop(0)["config"]["batch_input_shape"]
         layers[0]["config"]["batch_input_shape"] = shape
 
-    path = _rewrite_config(fixture("bahdanau_sequential", ".h5"), str(tmp_path / "no_input.h5"), first_layer_input)
+    path = with_config(fixture("bahdanau_sequential", ".h5"), str(tmp_path / "no_input.h5"), first_layer_input)
     config, applied = plan_attention_package_model(read_legacy_file(path))
     assert ("sequential_input_from_first_layer", None) in applied
     model = load_attention_package_model(path)
@@ -219,79 +202,7 @@ def test_sequential_without_input_layer_loads(tmp_path):
     assert max_abs_diff(model.predict(data["x"], verbose=0), data["y"]) <= TOL
 
 
-# -- bad files: one line naming the file, the problem and the fix; nothing executed ----------
-
-def _set_units(config, units):
-    for layer in config["config"]["layers"]:
-        if layer["class_name"] == "Attention":
-            layer["config"]["units"] = units
-
-
-def _set_score(config, score):
-    for layer in config["config"]["layers"]:
-        if layer["class_name"] == "Attention":
-            layer["config"]["score"] = score
-
-
-def _insert_lambda(config):
-    layers = config["config"]["layers"]
-    layers.insert(3, {"class_name": "Lambda", "name": "evil", "inbound_nodes": [[["attention", 0, 0, {}]]],
-                      "config": {"name": "evil", "function": ["not bytecode", None, None], "function_type": "lambda",
-                                 "module": "builtins", "output_shape": None, "arguments": {}}})
-    layers[4]["inbound_nodes"] = [[["evil", 0, 0, {}]]]
-
-
-def _builtin_attention(config):
-    for layer in config["config"]["layers"]:
-        if layer["class_name"] == "Attention":
-            layer["config"] = {"name": "attention", "trainable": True, "dtype": "float32", "use_scale": False}
-
-
-BAD_FILES = {
-    "missing": (lambda tmp: str(tmp / "nowhere.h5"), errors.NotAFileError, "no such file"),
-    "not_hdf5": (lambda tmp: _write(tmp / "model.h5", b"a text file renamed .h5\n"), errors.NotHDF5Error, "not an HDF5"),
-    "truncated": (lambda tmp: _write(tmp / "cut.h5", open(fixture("luong_functional", ".h5"), "rb").read()[:30000]),
-                  errors.NotHDF5Error, "truncated"),
-    "weights_only": (lambda tmp: fixture("luong_functional", "_weights.h5"), errors.NotAKerasFileError, "weights only"),
-    "legacy_attention_decoder": (lambda tmp: oracle.golden_path("echo_seq_full.h5"), errors.LegacyFileError,
-                                 "load_legacy_model"),
-    "keras_builtin_attention": (lambda tmp: _rewrite_config(fixture("luong_functional", ".h5"), str(tmp / "b.h5"),
-                                                            _builtin_attention),
-                                errors.UnknownLayerError, "no Attention layer of the attention package"),
-    "unknown_score": (lambda tmp: _rewrite_config(fixture("luong_functional", ".h5"), str(tmp / "s.h5"),
-                                                  lambda c: _set_score(c, "general")),
-                      errors.UnknownLayerError, "score='general'"),
-    "weights_do_not_fit": (lambda tmp: _rewrite_config(fixture("bahdanau_sequential", ".h5"), str(tmp / "u.h5"),
-                                                       lambda c: _set_units(c, 16)),
-                           errors.WeightMismatchError, "expects"),
-    "lambda_layer": (lambda tmp: _rewrite_config(fixture("luong_functional", ".h5"), str(tmp / "l.h5"), _insert_lambda),
-                     errors.UnsafeLambdaError, "Lambda"),
-    "keras_3_file": (lambda tmp: _rewrite_config(fixture("luong_functional", ".h5"), str(tmp / "k3.h5"),
-                                                 lambda c: None, keras_version="3.3.3"),
-                     errors.UnsupportedVersionError, "Keras 3.3.3"),
-}
-
-
-def _write(path, data):
-    with open(str(path), "wb") as f:
-        f.write(data)
-    return str(path)
-
-
-@pytest.mark.parametrize("kind", sorted(BAD_FILES))
-def test_bad_file_gives_one_line_naming_file_problem_and_fix(tmp_path, kind):
-    make, error, words = BAD_FILES[kind]
-    path = make(tmp_path)
-    before = sha256(path) if os.path.isfile(path) else None
-    with pytest.raises(error) as info:
-        load_attention_package_model(path)
-    message = str(info.value)
-    assert "\n" not in message
-    assert message.startswith(path + ": ")
-    assert words in message
-    assert info.value.problem and info.value.fix
-    if before is not None:
-        assert sha256(path) == before
+# -- bad files: tests/io/test_bad_input.py, with the corpus of every loader ------------------
 
 
 # -- the layer itself ------------------------------------------------------------------------
@@ -373,10 +284,9 @@ def test_mask_is_ignored_and_not_passed_on():
 @pytest.mark.parametrize("suffix", SAVE_SUFFIXES)
 def test_model_with_our_layer_saves_and_reloads(tmp_path, suffix):
     model = load_attention_package_model(fixture("bahdanau_sequential", ".h5"))
-    path = str(tmp_path / ("model" + suffix))
-    model.save(path)
-    reloaded = keras.models.load_model(path, compile=False)
     data = stored("bahdanau_sequential")
+    _, reloaded = round_trip(model, data["x"], tmp_path, suffixes=[suffix], compile=False)
+    reloaded = reloaded[suffix]
     assert isinstance(reloaded.get_layer("attention"), Attention)
     assert reloaded.get_layer("attention").score == "bahdanau"
     assert max_abs_diff(reloaded.predict(data["x"], verbose=0), data["y"]) <= TOL

@@ -1,13 +1,10 @@
 """Legacy Keras 2.0.x .h5 files load, predict their stored outputs, convert and verify."""
 
-import hashlib
 import os
 
 import numpy as np
 import pytest
 
-import legacy_cases
-import legacy_writer
 from compat_attention import (
     WEIGHT_NAMES, AttentionDecoder, convert_legacy_model, custom_objects, inspect_legacy_file,
     load_legacy_model, load_legacy_weights,
@@ -16,15 +13,12 @@ from compat_attention._keras.flavour import KERAS_3, keras
 from compat_attention.cli import main as cli
 from compat_attention._keras.saving import SAVE_SUFFIXES
 from legacy_reference import oracle
+from support import legacy_cases, legacy_writer
+from support.harness import sha256
 
 TOL = 1e-5
 MODEL_FILES = [("echo_seq.h5", "echo_seq"), ("echo_seq_full.h5", "echo_seq"), ("nmt_bilstm.h5", "nmt_bilstm"),
                ("nmt_bilstm_probs.h5", "nmt_bilstm_probs"), ("masked.h5", "masked")]
-
-
-def sha256(path):
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
 
 
 @pytest.mark.parametrize("filename,case", MODEL_FILES)

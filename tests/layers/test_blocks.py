@@ -1,11 +1,9 @@
-"""compat_attention.blocks: the attention_3d_block and pooling patterns, Keras 3-safe.
+"""compat_attention.layers.pooling (formerly blocks): the attention_3d_block and pooling patterns, Keras 3-safe.
 
 Every number is checked against a NumPy re-statement of the pattern on weights the test
 sets; models holding the blocks are saved and reloaded in every single-file format the
 running Keras writes (``SAVE_SUFFIXES``).
 """
-
-import os
 
 import numpy as np
 import pytest
@@ -14,6 +12,7 @@ from compat_attention._keras.flavour import keras
 from compat_attention._keras.ops import ops
 from compat_attention._keras.saving import SAVE_SUFFIXES
 from compat_attention.layers.pooling import AttentionPooling, AxisMean, AxisSum, attention_3d_block
+from support.harness import round_trip
 
 layers = keras.layers
 STEPS, FEATURES = 6, 4
@@ -53,12 +52,6 @@ def _reference_pooling(x, kernel, bias, mask=None):
         if keep[row].any():
             weights[row, keep[row]] = _softmax(scores[row, keep[row]], axis=0)
     return np.einsum("bt,btf->bf", weights, x), weights
-
-
-def _save_and_reload(model, tmp_path, suffix):
-    path = os.path.join(str(tmp_path), "model" + suffix)
-    model.save(path)
-    return keras.models.load_model(path)
 
 
 # --- AxisMean / AxisSum --------------------------------------------------------------------
@@ -277,11 +270,9 @@ def test_models_with_the_blocks_save_and_reload(tmp_path, suffix):
     x = _inputs(16, batch=4)
     x_padded = _inputs(17, batch=4)
     x_padded[1, 4:] = 0.0  # two padded steps
-    reloaded = _save_and_reload(model, tmp_path, suffix)
+    _, reloaded = round_trip(model, [x, x_padded], tmp_path, suffixes=[suffix], atol=1e-6)  # same predictions
+    reloaded = reloaded[suffix]
     kinds = [type(layer).__name__ for layer in reloaded.layers]
     assert kinds.count("AxisMean") == 1 and kinds.count("AttentionPooling") == 2 and "Lambda" not in kinds
-    before = model.predict([x, x_padded], verbose=0)
     after = reloaded.predict([x, x_padded], verbose=0)
-    for a, b in zip(before, after):
-        np.testing.assert_allclose(b, a, atol=1e-6)
     assert (after[2][1, 4:] == 0.0).all() and (after[2][0] > 0).all()  # the mask reaches the reloaded layer

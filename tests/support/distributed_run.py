@@ -1,6 +1,6 @@
 """Train one small model with and without tf.distribute.MirroredStrategy; print JSON.
 
-Run in its own process by tests/test_deployment.py: the two logical CPU devices
+Run in its own process by tests/decoder/test_deployment.py: the two logical CPU devices
 must be configured before TensorFlow starts, which a test process cannot promise.
 """
 
@@ -9,7 +9,7 @@ import os
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))  # the repository root
 
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
