@@ -251,3 +251,5 @@ def compile_from_training_config(model, training_config, path="<model>"):
                  fix="load without compile=True and compile the model yourself"):
         opt = opt_cls(learning_rate=learning_rate) if learning_rate is not None else opt_cls()
         model.compile(optimizer=opt, loss=training_config.get("loss"), metrics=training_config.get("metrics"))
+        from .optimizer_state import restore_optimizer  # the file's hyperparameters and optimizer state
+        restore_optimizer(model, training_config, path)

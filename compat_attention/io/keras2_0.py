@@ -95,3 +95,5 @@ def masked_steps_repeat_output(class_name, config):
 KERAS_2_0_FILES = Source(
     "Keras 2.0.x", KERAS_2_0, {"AttentionDecoder": AttentionDecoder},
     weights_only_fix="build the model in code, then call compat_attention.load_legacy_weights(model, path)")
+
+from . import keras2_0_wrappers  # noqa: E402,F401  (wrapped layers, dropped layers: registers more rewrites)

@@ -238,6 +238,18 @@ def _layer_config_shape(subject, position, class_name, config, depth):
         _layer_config_shape(subject, position, inner.get("class_name"), inner.get("config"), depth + 1)
 
 
+@_check(STRUCTURE, "Keras 2 could use a whole model as a layer of another (a nested Sequential or Model); "
+                   "this loader does not rebuild those yet, so it refuses them by name rather than guess.")
+def nested_models_refused(subject):
+    for index, entry in enumerate(subject.layers):
+        kind = entry.get("class_name") if isinstance(entry, dict) else None
+        if kind in ("Sequential", "Model", "Functional"):
+            subject.fail("is a %s model used as a layer (a nested model), which this loader does not rebuild" % kind,
+                         layer=(index, entry), error=errors.UnknownLayerError,
+                         fix="build the model in code and load its weights with "
+                             "compat_attention.load_legacy_weights(model, path, by_name=True)")
+
+
 @_check(STRUCTURE, "Each layer is {'class_name': str, 'config': {...}} (a functional model's also with 'name' and "
                    "'inbound_nodes'); a wrapper's 'layer' is a layer of the same form.")
 def layer_entries_shape(subject):
@@ -272,7 +284,7 @@ def _positive_int(value):
 
 def _sizes(subject, position, config):
     for key in SIZE_KEYS:
-        if key in config and not _positive_int(config[key]):
+        if key in config and config[key] is not None and not _positive_int(config[key]):  # None: not given
             subject.fail("must be a positive integer up to %d, got %r" % (MAX_DIMENSION, config[key]),
                          layer=position, key=key)
     for key in SHAPE_KEYS:
@@ -287,8 +299,9 @@ def _sizes(subject, position, config):
         _sizes(subject, position, config["layer"]["config"])
 
 
-@_check(STRUCTURE, "Sizes (units, output_dim, input_dim, filters, n) are positive integers, and input shapes "
-                   "lists of null or positive integers: Keras 2 wrote no floats, strings or booleans there.")
+@_check(STRUCTURE, "Sizes (units, output_dim, input_dim, filters, n) are positive integers (or null where not "
+                   "given, as Highway's input_dim), and input shapes lists of null or positive integers: Keras 2 "
+                   "wrote no floats, strings or booleans there.")
 def sizes_are_positive_integers(subject):
     for index, entry in enumerate(subject.layers):
         _sizes(subject, (index, entry), entry["config"])

@@ -48,7 +48,12 @@ class Attention(keras.layers.Layer):
 
     Args:
         units: Positive integer, the size of the output vector (the package's default, 128).
-        score: ``'luong'`` (the default) or ``'bahdanau'``.
+        score: ``'luong'`` (the default, ``Attention.SCORE_LUONG``) or ``'bahdanau'``
+            (``Attention.SCORE_BAHDANAU``).
+        return_attention: Keyword-only. When True, the layer returns ``(vector, weights)``:
+            the output vector ``(B, units)`` and the attention weights over the steps
+            ``(B, T)`` (each row sums to 1). False (the default) returns the vector alone,
+            as the package does.
         **kwargs: Base layer arguments (``name``, ``trainable``, ``dtype``, ...).
 
     Call arguments:
@@ -58,7 +63,8 @@ class Attention(keras.layers.Layer):
             package pass ``training=None``.
 
     Returns:
-        A 2D tensor ``(B, units)``. Like the package, the layer ignores an input mask (it
+        A 2D tensor ``(B, units)`` (with ``return_attention=True``, also the ``(B, T)``
+        attention weights, as a tuple). Like the package, the layer ignores an input mask (it
         attends over padded steps too, and its query is the last step, padded or not) and
         returns no mask.
 
@@ -76,7 +82,12 @@ class Attention(keras.layers.Layer):
     [(16, 1), (16, 16), (16, 16), (32, 32)]
     """
 
-    def __init__(self, units=128, score="luong", **kwargs):
+    #: ``score`` for the multiplicative (Luong) score.
+    SCORE_LUONG = "luong"
+    #: ``score`` for the additive (Bahdanau) score.
+    SCORE_BAHDANAU = "bahdanau"
+
+    def __init__(self, units=128, score="luong", *, return_attention=False, **kwargs):
         if isinstance(units, bool) or not isinstance(units, int) or units < 1:
             raise ValueError("Attention(units=...) must be a positive integer; got %r." % (units,))
         if score not in SCORES:
@@ -84,6 +95,7 @@ class Attention(keras.layers.Layer):
         super().__init__(**kwargs)
         self.units = units
         self.score = score
+        self.return_attention = bool(return_attention)
 
     def _dense(self, units, name, activation=None):
         return keras.layers.Dense(units, activation=activation, use_bias=False, name=name, dtype=self.dtype_policy)
@@ -120,15 +132,21 @@ class Attention(keras.layers.Layer):
             scores = self.bahdanau_v(hidden)[:, :, 0]
         weights = ops.softmax(scores, axis=1)  # (B, T)
         context = ops.einsum("bt,btd->bd", weights, inputs)
-        return self.attention_vector(ops.concatenate([context, query], axis=-1))
+        vector = self.attention_vector(ops.concatenate([context, query], axis=-1))
+        return (vector, weights) if self.return_attention else vector
 
     def compute_mask(self, inputs, mask=None):
-        return None  # one vector per sequence: no time axis left to mask
+        # one vector per sequence: no time axis left to mask
+        return (None, None) if self.return_attention else None
 
     def compute_output_shape(self, input_shape):
-        return (as_tuple(input_shape)[0], self.units)
+        shape = as_tuple(input_shape)
+        vector = (shape[0], self.units)
+        return (vector, (shape[0], shape[1])) if self.return_attention else vector
 
     def get_config(self):
         config = super().get_config()
         config.update({"units": self.units, "score": self.score})
+        if self.return_attention:  # absent when False: configs stay the package's
+            config["return_attention"] = True
         return config

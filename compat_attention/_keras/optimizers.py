@@ -1,0 +1,50 @@
+"""The slot variables of the running Keras's optimizers, by the role Keras 2.0.8 gave them.
+
+Keras 3 and tf.keras >= 2.11 keep per-variable lists on the optimizer (``_momentums``, ...);
+tf.keras 2.8-2.10's ``OptimizerV2`` keeps named slots (``get_slot(var, "m")``).
+"""
+
+from .flavour import keras
+
+#: Per optimizer class: Keras 2.0.8's slot roles, in its weight order -> (list attribute, OptimizerV2 slot).
+_SLOTS = {
+    "Adam": (("m", "_momentums", "m"), ("v", "_velocities", "v")),
+    "RMSprop": (("a", "_velocities", "rms"),),
+    "Adagrad": (("a", "_accumulators", "accumulator"),),
+    "SGD": (("moment", "momentums", "momentum"),),
+}
+
+
+def slot_roles(class_name):
+    """Keras 2.0.8's slot roles for an optimizer class, in the order it stored them."""
+    return [role for role, _, _ in _SLOTS[class_name]]
+
+
+def build(optimizer, variables):
+    """Create the optimizer's slot variables for ``variables`` (no update is applied)."""
+    if hasattr(optimizer, "_create_all_weights"):  # OptimizerV2 (tf.keras 2.8-2.10)
+        optimizer._create_all_weights(variables)
+    else:
+        optimizer.build(variables)
+
+
+def slot_variables(optimizer, class_name, role, variables):
+    """The optimizer's ``role`` slot for each of ``variables`` (a list, or None where it keeps none)."""
+    for name, attribute, v2_slot in _SLOTS[class_name]:
+        if name != role:
+            continue
+        found = getattr(optimizer, attribute, None)
+        if found is not None:
+            found = list(found)
+            return found if len(found) == len(variables) else None
+        if hasattr(optimizer, "get_slot"):
+            try:
+                return [optimizer.get_slot(v, v2_slot) for v in variables]
+            except (KeyError, ValueError):
+                return None
+    return None
+
+
+def inverse_time_decay(learning_rate, decay):
+    """Keras 2.0.8's ``decay``: ``lr / (1 + decay * iterations)``, as a schedule."""
+    return keras.optimizers.schedules.InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)
