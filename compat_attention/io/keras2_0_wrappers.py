@@ -6,7 +6,6 @@ live in ``compat_attention/layers/keras2_0.py``; the legacy class names map to t
 ``KERAS_2_0_FILES.custom_objects``.
 """
 
-from .. import errors
 from ..layers import keras2_0 as legacy_layers
 from .keras2_0 import KERAS_2_0, KERAS_2_0_FILES
 from .rewrites import RECURRENT_CLASSES

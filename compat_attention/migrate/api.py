@@ -1,0 +1,87 @@
+"""The public API of ``migrate``: targets, one source text, one file, and module resolution."""
+
+import os
+
+from .engine import TARGETS, migrate_module_text
+
+
+def resolve_target(target="auto"):
+    """The Keras generation to migrate for.
+
+    Args:
+        target: ``'keras2'`` (tf.keras 2.8-2.15), ``'keras3'``, or ``'auto'``: the installed
+            Keras, read from package metadata (Keras 3 when none is installed).
+
+    Returns:
+        ``'keras2'`` or ``'keras3'``.
+
+    Raises:
+        ValueError: an unknown target.
+    """
+    if target == "auto":
+        from compat_attention._keras.detect import installed_flavour
+        return installed_flavour() or "keras3"
+    if target not in TARGETS:
+        raise ValueError("unknown target %r: use auto, keras2 or keras3" % (target,))
+    return target
+
+
+def migrate_source(text, target="auto", path="<string>", modules=None):
+    """Migrate one Python source text.
+
+    Args:
+        text: the program's source.
+        target: ``'auto'``, ``'keras2'`` or ``'keras3'`` (see :func:`resolve_target`).
+        path: the file name used in reports.
+        modules: optional dict ``module name -> source`` of sibling modules the program
+            imports (lets ``from attention_decoder import AttentionDecoder`` be pointed at
+            compat_attention when that module is the copied legacy layer).
+
+    Returns:
+        A :class:`MigrationResult`: ``code`` (the migrated text; the input unchanged when it
+        does not parse), ``applied`` (rule names) and ``issues`` (what was not migrated).
+    """
+    modules = modules or {}
+    return migrate_module_text(text, resolve_target(target), path, modules.get)
+
+
+def sibling_resolver(path):
+    """A ``module name -> source`` lookup for the ``.py`` files beside ``path``.
+
+    Args:
+        path: a Python file.
+
+    Returns:
+        A callable returning the text of ``<dir>/<name>.py`` (or ``<name>/__init__.py``), or None.
+    """
+    folder = os.path.dirname(os.path.abspath(path))
+
+    def resolve(name):
+        parts = name.split(".")
+        for candidate in (os.path.join(folder, *parts) + ".py", os.path.join(folder, *parts, "__init__.py")):
+            if os.path.isfile(candidate):
+                try:
+                    with open(candidate, encoding="utf-8") as handle:
+                        return handle.read()
+                except (OSError, UnicodeDecodeError):
+                    return None
+        return None
+    return resolve
+
+
+def migrate_file(path, target="auto"):
+    """Migrate one file's text (nothing is written).
+
+    Args:
+        path: the Python file.
+        target: as for :func:`migrate_source`.
+
+    Returns:
+        A :class:`MigrationResult`.
+
+    Raises:
+        OSError, UnicodeDecodeError: the file cannot be read as UTF-8 text.
+    """
+    with open(path, encoding="utf-8", newline="") as handle:
+        text = handle.read()
+    return migrate_module_text(text, resolve_target(target), path, sibling_resolver(path))

@@ -1,0 +1,173 @@
+"""The copied legacy attention code: replaced by imports from compat_attention.
+
+A copied ``attention_decoder.py`` / ``custom_recurrents.py`` subclasses
+``keras.layers.recurrent.Recurrent``, removed in Keras 2.2, so the whole file stops
+importing. Its legacy definitions become ``from compat_attention import ...``; whatever
+else the file defines is kept (and migrated by the other rules).
+"""
+
+import importlib.util
+
+import libcst as cst
+
+from .registry import rule
+from .base import RuleTransformer, dotted, module_name, is_keras
+
+PROVIDED = ("AttentionDecoder", "_time_distributed_dense", "attention_3d_block", "AttentionPooling", "Attention")
+#: Parameters of our definitions: a copied definition is replaced only when its own fit in.
+SIGNATURES = {
+    "attention_3d_block": {"inputs", "single_attention_vector"},
+    "AttentionPooling": {"self", "return_attention", "use_bias", "kernel_initializer", "bias_initializer",
+                         "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"},
+    "Attention": {"self", "units", "score"},
+}
+
+
+def _params(fn):
+    params = fn.params
+    return [p.name.value for p in list(params.posonly_params) + list(params.params) + list(params.kwonly_params)]
+
+
+def _init(cls):
+    for stmt in cls.body.body:
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
+            return stmt
+    return None
+
+
+def _bases(cls):
+    return [dotted(b.value) or "" for b in cls.bases]
+
+
+def subclasses_recurrent(cls):
+    """Whether a class derives from the removed ``Recurrent`` base."""
+    return any(b.split(".")[-1] == "Recurrent" for b in _bases(cls))
+
+
+class _Names(cst.CSTVisitor):
+    def __init__(self):
+        self.names = set()
+
+    def visit_Name(self, node):
+        self.names.add(node.value)
+
+
+def _uses(node):
+    visitor = _Names()
+    node.visit(visitor)
+    return visitor.names
+
+
+def _module_globals(module):
+    """Names assigned by plain statements at module level (settings such as TIME_STEPS)."""
+    out = set()
+    for stmt in module.body:
+        if isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
+                    targets = small.targets if isinstance(small, cst.Assign) else [small]
+                    for t in targets:
+                        out |= _uses(t.target)
+    return out
+
+
+def replaceable(module):
+    """The top-level definitions of ``module`` that compat_attention provides.
+
+    ``AttentionDecoder`` (the legacy class: a ``Recurrent`` subclass or the legacy
+    ``(units, output_dim)`` constructor) and ``_time_distributed_dense`` always; the
+    other provided names only in a module holding one of those, when their parameters
+    fit ours and they read no module-level setting (such as ``SINGLE_ATTENTION_VECTOR``).
+
+    Args:
+        module: a ``libcst.Module``.
+
+    Returns:
+        A dict ``name -> definition node``.
+    """
+    found = {}
+    for stmt in module.body:
+        name = getattr(getattr(stmt, "name", None), "value", None)
+        if name == "AttentionDecoder" and isinstance(stmt, cst.ClassDef):
+            init = _init(stmt)
+            if subclasses_recurrent(stmt) or (init is not None and _params(init)[1:3] == ["units", "output_dim"]):
+                found[name] = stmt
+        elif name == "_time_distributed_dense" and isinstance(stmt, cst.FunctionDef) and _params(stmt)[:2] == ["x", "w"]:
+            found[name] = stmt
+    if not found:
+        return found
+    settings = _module_globals(module)
+    for stmt in module.body:
+        name = getattr(getattr(stmt, "name", None), "value", None)
+        if name not in SIGNATURES:
+            continue
+        fn = _init(stmt) if isinstance(stmt, cst.ClassDef) else stmt
+        if fn is None or not set(_params(fn)) <= SIGNATURES[name] or _uses(stmt) & settings:
+            continue
+        found[name] = stmt
+    return found
+
+
+def _installed(name):
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+@rule("legacy_attention_module",
+      "The copied legacy AttentionDecoder subclasses keras.layers.recurrent.Recurrent (removed in Keras 2.2), "
+      "so its file no longer imports; compat_attention provides it with the same constructor and weights.")
+class LegacyAttentionModule(RuleTransformer):
+    """Replace copied legacy definitions by imports; point imports of them at compat_attention."""
+
+    def visit_Module(self, node):
+        self.replace = replaceable(node)
+        for name in self.replace:
+            self.need_import("compat_attention", name)
+        for stmt in node.body:
+            if isinstance(stmt, cst.ClassDef) and stmt.name.value not in self.replace and subclasses_recurrent(stmt):
+                self.report(stmt, "class %s subclasses Recurrent" % stmt.name.value,
+                            "keras.layers.recurrent.Recurrent was removed in Keras 2.2 and has no drop-in successor",
+                            "rewrite its step() as a cell class (call(inputs, states)) wrapped in keras.layers.RNN")
+        return True
+
+    def leave_Module(self, original, updated):
+        if not self.replace:
+            return updated
+        body = [s for s in updated.body
+                if getattr(getattr(s, "name", None), "value", None) not in self.replace]
+        return updated.with_changes(body=body)
+
+    def leave_ImportFrom(self, original, updated):
+        mod = module_name(original)
+        if mod is None or is_keras(mod) or mod.startswith("compat_attention") or isinstance(updated.names, cst.ImportStar):
+            return updated
+        source = self.ctx.resolve_module(mod)
+        if source is not None:
+            try:
+                provided = set(replaceable(cst.parse_module(source)))
+            except cst.ParserSyntaxError:
+                provided = {"AttentionDecoder", "_time_distributed_dense"}
+        elif "." not in mod and not _installed(mod):
+            provided = {"AttentionDecoder", "_time_distributed_dense"}
+        else:
+            return updated
+        moved = [a for a in updated.names if a.name.value in provided]
+        if not moved:
+            return updated
+        kept = [a for a in updated.names if a.name.value not in provided]
+        ours = updated.with_changes(module=cst.Name("compat_attention"), relative=[],
+                                    names=_commas(moved))
+        if not kept:
+            return ours
+        for alias in moved:
+            self.need_import("compat_attention", alias.name.value,
+                             alias.asname.name.value if alias.asname is not None else None)
+        return updated.with_changes(names=_commas(kept))
+
+
+def _commas(aliases):
+    aliases = list(aliases)
+    aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return aliases

@@ -1,0 +1,176 @@
+"""File names Keras 3 dictates: ``.weights.h5`` for weights, ``.keras``/``.h5`` for models.
+
+Keras 3's ``save_weights`` and ``ModelCheckpoint(save_weights_only=True)`` require names
+ending in ``.weights.h5``, and ``load_weights(..., by_name=True)`` refuses such files (they
+are matched by layer path anyway). Whole-model checkpoints must end in ``.keras`` or ``.h5``.
+Every equal string literal in the file is renamed too, so the ``load_weights`` or
+``os.path.exists`` that reads the file back finds it.
+"""
+
+import re
+
+import libcst as cst
+
+from .registry import rule
+from .base import RuleTransformer, callee_symbol, drop_kwargs, kwarg, literal, method_name, NOT_LITERAL, positionals
+
+WEIGHTS, MODEL = "weights", "model"
+CHECKPOINT_SIGNATURE = ["filepath", "monitor", "verbose", "save_best_only", "save_weights_only", "mode", "period"]
+
+
+def new_name(value, kind):
+    """The Keras 3 spelling of a file name, or None when it needs none."""
+    if kind == WEIGHTS and not value.endswith(".weights.h5"):
+        for suffix in (".hdf5", ".h5"):
+            if value.endswith(suffix):
+                return value[:-len(suffix)] + ".weights.h5"
+    if kind == MODEL and value.endswith(".hdf5"):
+        return value[:-5] + ".h5"
+    return None
+
+
+class _Strings(cst.CSTVisitor):
+    def __init__(self):
+        self.found = []
+
+    def visit_SimpleString(self, node):
+        value = literal(node)
+        if value is not NOT_LITERAL:
+            self.found.append(value)
+
+
+class _Assignments(cst.CSTVisitor):
+    """Values assigned to each simple name anywhere in the module."""
+
+    def __init__(self):
+        self.values = {}
+
+    def visit_Assign(self, node):
+        for target in node.targets:
+            if isinstance(target.target, cst.Name):
+                self.values.setdefault(target.target.value, []).append(node.value)
+
+
+class _Plan(cst.CSTVisitor):
+    """First pass: which file-name literals to rename, and what could not be seen."""
+
+    def __init__(self, rule, assigned):
+        super().__init__()
+        self.rule, self.assigned, self.renames, self.unseen = rule, assigned, {}, []
+
+    def strings(self, node, depth=0):
+        if isinstance(node, cst.Name) and depth < 3:
+            out = []
+            for value in self.assigned.get(node.value, []):
+                out += self.strings(value, depth + 1)
+            return out
+        visitor = _Strings()
+        node.visit(visitor)
+        return [s for s in visitor.found if s.endswith((".h5", ".hdf5", ".keras", ".tf"))]
+
+    def plan(self, call, path_arg, kind):
+        names = self.strings(path_arg.value) if path_arg is not None else []
+        if not names:
+            self.unseen.append((call, kind))
+        for value in names:
+            renamed = new_name(value, kind)
+            if renamed:
+                self.renames[value] = renamed
+
+    def visit_Call(self, node):
+        symbol = callee_symbol(self.rule.bind, node)
+        method = method_name(node)
+        first = positionals(node)[0] if positionals(node) else None
+        if symbol == "ModelCheckpoint":
+            path = kwarg(node, "filepath") or first
+            flag = kwarg(node, "save_weights_only")
+            if flag is None and len(positionals(node)) >= 5:
+                flag = positionals(node)[4]
+            kind = WEIGHTS if flag is not None and literal(flag.value) is True else MODEL
+            if flag is not None and literal(flag.value) not in (True, False):
+                self.unseen.append((node, "flag"))
+                return
+            self.plan(node, path, kind)
+        elif method == "save_weights":
+            self.plan(node, kwarg(node, "filepath") or first, WEIGHTS)
+        elif method == "save" and (kwarg(node, "filepath") or first) is not None:
+            names = self.strings((kwarg(node, "filepath") or first).value)
+            for value in names:
+                if new_name(value, MODEL):
+                    self.renames[value] = new_name(value, MODEL)
+
+
+@rule("keras3_file_names",
+      "Keras 3 saves weights only to names ending in .weights.h5 (and then refuses load_weights(by_name=True)), "
+      "whole models to .keras or .h5, and its ModelCheckpoint has no period=.",
+      targets=("keras3",))
+class Keras3FileNames(RuleTransformer):
+    """Rename checkpoint/weights file literals; drop ``by_name`` and ``period=1`` where Keras 3 needs it."""
+
+    def visit_Module(self, node):
+        assigned = _Assignments()
+        node.visit(assigned)
+        self.planner = _Plan(self, assigned.values)
+        node.visit(self.planner)
+        self._templates(node)
+        for call, kind in self.planner.unseen:
+            what = "ModelCheckpoint(save_weights_only=<expression>)" if kind == "flag" else \
+                "the file name of this %s" % ("weights file" if kind == WEIGHTS else "checkpoint")
+            self.report(call, what, "Keras 3 needs weights files named *.weights.h5 and models *.keras or *.h5, "
+                        "and the name is not a literal here", "make the name end in .weights.h5 (weights) or "
+                        ".keras (model), and use the same name where it is loaded")
+        return True
+
+    def _templates(self, module):
+        """A load of ``'w.03.hdf5'`` matches a checkpoint template ``'w.{epoch:02d}.hdf5'``: rename it too."""
+        patterns = [(re.compile("".join(".*?" if part.startswith("{") else re.escape(part)
+                                        for part in re.split(r"(\{[^}]*\})", old)) + "$"), old)
+                    for old in self.planner.renames if "{" in old]
+        if not patterns:
+            return
+        strings = _Strings()
+        module.visit(strings)
+        for value in strings.found:
+            for pattern, old in patterns:
+                if value not in self.planner.renames and pattern.match(value):
+                    kind = WEIGHTS if self.planner.renames[old].endswith(".weights.h5") else MODEL
+                    if new_name(value, kind):
+                        self.planner.renames[value] = new_name(value, kind)
+
+    def leave_SimpleString(self, original, updated):
+        value = literal(original)
+        if value not in self.planner.renames:
+            return updated
+        new = self.planner.renames[value]
+        suffix = ".hdf5" if value.endswith(".hdf5") else ".h5"
+        replacement = new[len(value) - len(suffix):]
+        raw = original.value
+        quote = 3 if raw.endswith(("\'\'\'", '"""')) else 1
+        body = raw[:-quote]
+        if not body.endswith(suffix):
+            return updated
+        return updated.with_changes(value=body[:-len(suffix)] + replacement + raw[-quote:])
+
+    def leave_Call(self, original, updated):
+        if callee_symbol(self.bind, original) == "ModelCheckpoint":
+            period = kwarg(updated, "period")
+            if period is None and len(positionals(updated)) >= 7:
+                period = positionals(updated)[6]
+            if period is not None and literal(period.value) == 1:
+                return drop_kwargs(updated, {"period"}) if period.keyword is not None else updated
+            if period is not None:
+                self.report(original, "ModelCheckpoint(period=...)", "Keras 3's ModelCheckpoint has no period=",
+                            "use save_freq=<period * steps_per_epoch> (in batches), or save in a callback's "
+                            "on_epoch_end every N epochs")
+            return updated
+        if method_name(original) == "load_weights" and kwarg(updated, "by_name") is not None:
+            path = kwarg(updated, "filepath") or (positionals(updated)[0] if positionals(updated) else None)
+            names = self.planner.strings(path.value) if path is not None else []
+            names = [self.planner.renames.get(n, n) for n in names]
+            if names and all(n.endswith(".weights.h5") for n in names):
+                return drop_kwargs(updated, {"by_name"})
+            if not names and self.planner.renames:
+                self.report(original, "load_weights(..., by_name=...)", "Keras 3 refuses by_name for .weights.h5 "
+                            "files, and the file name is not a literal here", "drop by_name if the file is one this "
+                            "program saved with save_weights/ModelCheckpoint; keep it for a legacy .h5 file")
+        return updated

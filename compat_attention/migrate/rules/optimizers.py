@@ -1,0 +1,151 @@
+"""Keras 2.0 optimizer arguments: ``lr``, ``decay``, and defaults that changed.
+
+Keras 2.0 optimizers took ``lr=`` and ``decay=``, the learning rate at update ``t``
+(0-based) being ``lr / (1 + decay * t)``. Keras 3 rejects both; tf.keras 2.11-2.15 ignore
+``lr`` and reject ``decay``. ``InverseTimeDecay(initial_learning_rate=lr, decay_steps=1,
+decay_rate=decay)`` computes the same rate at every update.
+"""
+
+import libcst as cst
+
+from .registry import rule
+from .base import (RuleTransformer, callee_symbol, expr, has_star, kwarg, literal, make_kwarg, method_name,
+                   set_args, to_keywords, dotted)
+
+#: Keras 2.0.8's positional order and default learning rate of each optimizer.
+SIGNATURES = {
+    "SGD": ["lr", "momentum", "decay", "nesterov"],
+    "RMSprop": ["lr", "rho", "epsilon", "decay"],
+    "Adagrad": ["lr", "epsilon", "decay"],
+    "Adadelta": ["lr", "rho", "epsilon", "decay"],
+    "Adam": ["lr", "beta_1", "beta_2", "epsilon", "decay"],
+    "Adamax": ["lr", "beta_1", "beta_2", "epsilon", "decay"],
+    "Nadam": ["lr", "beta_1", "beta_2", "epsilon", "schedule_decay"],
+}
+OLD_DEFAULT_LR = {"SGD": "0.01", "RMSprop": "0.001", "Adagrad": "0.01", "Adadelta": "1.0", "Adam": "0.001",
+                  "Adamax": "0.002", "Nadam": "0.002"}
+NEW_DEFAULT_LR = {"SGD": "0.01", "RMSprop": "0.001", "Adagrad": "0.001", "Adadelta": "0.001", "Adam": "0.001",
+                  "Adamax": "0.001", "Nadam": "0.001"}
+ALIASES = {name.lower(): name for name in SIGNATURES}
+SCHEDULES = "keras.optimizers.schedules"
+
+
+@rule("optimizer_lr_decay",
+      "Keras 2.0 optimizers took lr= and decay= (rate lr / (1 + decay * t) at update t); modern Keras "
+      "takes learning_rate= (a number or a schedule) and has no decay=.")
+class OptimizerLrDecay(RuleTransformer):
+    """``SGD(lr=0.1, decay=1e-6)`` -> ``SGD(learning_rate=InverseTimeDecay(...))``."""
+
+    def leave_Call(self, original, updated):
+        symbol = callee_symbol(self.bind, original)
+        name = ALIASES.get(symbol, symbol)
+        if name not in SIGNATURES:
+            return updated
+        call = updated
+        if symbol != name and isinstance(call.func, cst.Attribute):
+            call = call.with_changes(func=call.func.with_changes(attr=cst.Name(name)))
+        if has_star(call):
+            if kwarg(call, "lr") or kwarg(call, "decay"):
+                self.report(original, "%s(*args/**kwargs)" % name, "lr/decay may be hidden in the star arguments",
+                            "spell out learning_rate= (and a schedule for decay) by hand")
+            return call
+        keyworded = to_keywords(call, SIGNATURES[name])
+        if keyworded is None:
+            self.report(original, "%s(...)" % name, "more positional arguments than Keras 2.0 had",
+                        "pass them by keyword")
+            return call
+        call = keyworded
+        return self._rates(original, call, name)
+
+    def _rates(self, original, call, name):
+        lr, decay = kwarg(call, "lr"), kwarg(call, "decay")
+        args, has_rate = [], kwarg(call, "learning_rate") is not None
+        for arg in call.args:
+            key = arg.keyword.value if arg.keyword is not None else None
+            if key == "decay":
+                continue
+            if key == "epsilon" and literal(arg.value) is None:
+                continue
+            if key == "schedule_decay":
+                if literal(arg.value) != 0.004:
+                    self.report(original, "Nadam(schedule_decay=...)", "modern Nadam fixes the momentum "
+                                "schedule at Keras 2.0's default 0.004", "remove the argument (or write a custom optimizer)")
+                    args.append(arg)
+                continue
+            if key == "lr":
+                arg = arg.with_changes(keyword=cst.Name("learning_rate"))
+            args.append(arg)
+        decaying = decay is not None and literal(decay.value) not in (0, 0.0)
+        if decaying:
+            rate = lr.value if lr is not None else expr(OLD_DEFAULT_LR[name])
+            if lr is None and has_rate:
+                rate = kwarg(call, "learning_rate").value
+            schedule = cst.Call(func=cst.Name("InverseTimeDecay"), args=[
+                make_kwarg("initial_learning_rate", rate), make_kwarg("decay_steps", expr("1")),
+                make_kwarg("decay_rate", decay.value)])
+            self.need_import(SCHEDULES, "InverseTimeDecay")
+            new = make_kwarg("learning_rate", schedule)
+            replaced = False
+            for i, arg in enumerate(args):
+                if arg.keyword is not None and arg.keyword.value == "learning_rate":
+                    args[i] = new.with_changes(comma=arg.comma)
+                    replaced = True
+            if not replaced:
+                args.insert(0, new)
+        elif lr is None and not has_rate and OLD_DEFAULT_LR[name] != NEW_DEFAULT_LR[name]:
+            args.insert(0, make_kwarg("learning_rate", expr(OLD_DEFAULT_LR[name])))
+        if len(args) == len(call.args) and all(a is b for a, b in zip(args, call.args)):
+            return call
+        return set_args(call, args)
+
+
+    def leave_ImportAlias(self, original, updated):
+        """``from keras.optimizers import adam`` -> ``... import Adam as adam`` (Keras 2.0's lower-case aliases)."""
+        name = original.name.value if isinstance(original.name, cst.Name) else None
+        if name in ALIASES and self.bind.keras_symbol(cst.Name(_local(original))) == name:
+            return updated.with_changes(name=cst.Name(ALIASES[name]),
+                                        asname=updated.asname or cst.AsName(name=cst.Name(name)))
+        return updated
+
+
+def _local(alias):
+    return alias.asname.name.value if alias.asname is not None else alias.name.value
+
+
+@rule("optimizer_string_defaults",
+      "compile(optimizer='adadelta') meant learning rate 1.0 in Keras 2.0 (adagrad 0.01, adamax and nadam "
+      "0.002); modern Keras' defaults are 0.001.")
+class OptimizerStringDefaults(RuleTransformer):
+    """``compile(optimizer='adadelta')`` -> ``compile(optimizer=Adadelta(learning_rate=1.0))``."""
+
+    def leave_Call(self, original, updated):
+        if method_name(original) != "compile":
+            return updated
+        args = list(updated.args)
+        if kwarg(updated, "optimizer") is None and kwarg(updated, "loss") is None:
+            return updated  # not Model.compile (re.compile, ...)
+        for i, arg in enumerate(args):
+            key = arg.keyword.value if arg.keyword is not None else None
+            if key == "optimizer" or (i == 0 and key is None and not arg.star):
+                value = literal(arg.value)
+                name = ALIASES.get(value) if isinstance(value, str) else None
+                if name and OLD_DEFAULT_LR[name] != NEW_DEFAULT_LR[name]:
+                    self.need_import("keras.optimizers", name)
+                    args[i] = arg.with_changes(value=expr("%s(learning_rate=%s)" % (name, OLD_DEFAULT_LR[name])))
+                    return updated.with_changes(args=args)
+        return updated
+
+
+@rule("optimizer_lr_attribute",
+      "Keras 2 optimizers exposed their rate as optimizer.lr; Keras 3 only has optimizer.learning_rate.",
+      targets=("keras3",))
+class OptimizerLrAttribute(RuleTransformer):
+    """``model.optimizer.lr`` -> ``model.optimizer.learning_rate``."""
+
+    def leave_Attribute(self, original, updated):
+        if original.attr.value != "lr":
+            return updated
+        owner = dotted(original.value) or ""
+        if owner.split(".")[-1] in ("optimizer", "opt", "optim"):
+            return updated.with_changes(attr=cst.Name("learning_rate"))
+        return updated

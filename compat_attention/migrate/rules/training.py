@@ -1,0 +1,145 @@
+"""The Keras 2.0 training API: ``*_generator`` methods, ``nb_epoch``, worker arguments, ``predict_classes``."""
+
+import libcst as cst
+
+from .registry import rule
+from .base import RuleTransformer, drop_kwargs, has_star, kwarg, literal, method_name, rename_kwargs, to_keywords
+
+#: Keras 2.0.8's positional order of the generator methods.
+GENERATOR_SIGNATURES = {
+    "fit_generator": ["generator", "steps_per_epoch", "epochs", "verbose", "callbacks", "validation_data",
+                      "validation_steps", "class_weight", "max_queue_size", "workers", "use_multiprocessing",
+                      "initial_epoch"],
+    "predict_generator": ["generator", "steps", "max_queue_size", "workers", "use_multiprocessing", "verbose"],
+    "evaluate_generator": ["generator", "steps", "max_queue_size", "workers", "use_multiprocessing"],
+}
+RENAMES = {"nb_epoch": "epochs", "max_q_size": "max_queue_size", "pickle_safe": "use_multiprocessing",
+           "nb_worker": "workers"}
+KERAS1_SAMPLES = {"samples_per_epoch": "steps_per_epoch", "nb_val_samples": "validation_steps", "val_samples": "steps"}
+PARALLELISM = {"workers", "use_multiprocessing", "max_queue_size"}
+TRAINING_METHODS = ("fit", "evaluate", "predict")
+OTHER_LIBRARIES = ("sklearn", "xgboost", "lightgbm", "catboost")
+
+
+@rule("generator_methods",
+      "fit_generator/predict_generator/evaluate_generator were deprecated in TF 2.1 and removed in Keras 3; "
+      "fit/predict/evaluate take the generator (Keras 1 and 2.0 also spelled nb_epoch, max_q_size, "
+      "pickle_safe, nb_worker).")
+class GeneratorMethods(RuleTransformer):
+    """``model.fit_generator(gen, 100, 5)`` -> ``model.fit(gen, steps_per_epoch=100, epochs=5)``."""
+
+    def leave_Call(self, original, updated):
+        method = method_name(original)
+        if method in GENERATOR_SIGNATURES:
+            return self._generator(original, updated, method)
+        if method in TRAINING_METHODS and kwarg(updated, "nb_epoch") is not None:
+            return rename_kwargs(updated, RENAMES)
+        return updated
+
+    def _generator(self, original, call, method):
+        for old, new in KERAS1_SAMPLES.items():
+            if kwarg(call, old) is not None:
+                self.report(original, "%s(%s=...)" % (method, old),
+                            "Keras 1 counted samples; Keras 2 counts batches (%s)" % new,
+                            "replace it with %s=<samples // batch_size> (ceil for a partial last batch)" % new)
+                return call
+        if has_star(call):
+            self.report(original, "%s(*args/**kwargs)" % method, "the arguments cannot be mapped by position",
+                        "call %s(...) by hand" % method.replace("_generator", ""))
+            return call
+        new = to_keywords(call, GENERATOR_SIGNATURES[method], keep=1)
+        if new is None:
+            self.report(original, "%s(...)" % method, "more positional arguments than Keras 2.0 had",
+                        "pass them by keyword")
+            return call
+        new = rename_kwargs(new, dict(RENAMES, generator="x"))
+        return new.with_changes(func=new.func.with_changes(attr=cst.Name(method.replace("_generator", ""))))
+
+
+@rule("parallelism_arguments",
+      "workers=, use_multiprocessing= and max_queue_size= only set how batches were produced in parallel; "
+      "Keras 3's fit/evaluate/predict reject them (a PyDataset takes them instead).",
+      targets=("keras3",))
+class ParallelismArguments(RuleTransformer):
+    """Drop ``workers``/``use_multiprocessing``/``max_queue_size`` from fit/evaluate/predict."""
+
+    def leave_Call(self, original, updated):
+        if method_name(original) not in TRAINING_METHODS or not any(kwarg(updated, k) for k in PARALLELISM):
+            return updated
+        return drop_kwargs(updated, PARALLELISM)
+
+
+@rule("sample_weight_mode",
+      "compile(sample_weight_mode='temporal') told Keras 2 to accept per-step weights; Keras 3 accepts "
+      "them without it and rejects the argument.",
+      targets=("keras3",))
+class SampleWeightMode(RuleTransformer):
+    """Drop ``sample_weight_mode='temporal'``/``None`` from ``compile``."""
+
+    def leave_Call(self, original, updated):
+        arg = kwarg(updated, "sample_weight_mode") if method_name(original) == "compile" else None
+        if arg is None:
+            return updated
+        if literal(arg.value) not in ("temporal", None):
+            self.report(original, "compile(sample_weight_mode=...)", "Keras 3 has no sample_weight_mode",
+                        "remove it; pass sample weights shaped like the targets' leading axes to fit()")
+            return updated
+        return drop_kwargs(updated, {"sample_weight_mode"})
+
+
+@rule("predict_classes",
+      "Sequential.predict_classes/predict_proba were removed in TF 2.6 and Keras 3; "
+      "compat_attention.legacy provides them as functions of the model.")
+class PredictClasses(RuleTransformer):
+    """``model.predict_classes(x)`` -> ``predict_classes(model, x)``."""
+
+    def leave_Call(self, original, updated):
+        method = method_name(original)
+        if method not in ("predict_classes", "predict_proba"):
+            return updated
+        if method == "predict_proba" and any(t.split(".")[0] in OTHER_LIBRARIES for t in self.bind.names.values()):
+            self.report(original, ".predict_proba(...)", "this file also uses %s, whose models keep predict_proba"
+                        % "/".join(OTHER_LIBRARIES), "for a Keras model write predict_proba(model, x) with "
+                        "`from compat_attention.legacy import predict_proba`")
+            return updated
+        self.need_import("compat_attention.legacy", method)
+        first = cst.Arg(value=updated.func.value)
+        return updated.with_changes(func=cst.Name(method), args=[first] + list(updated.args))
+
+
+def _single_key_dict(node):
+    return isinstance(node, cst.Dict) and len(node.elements) == 1 and isinstance(
+        getattr(node.elements[0], "key", None), (cst.SimpleString, cst.ConcatenatedString))
+
+
+@rule("dict_targets",
+      "Keras 2 matched targets given as {'output_name': array} to a single-output model (the CTC recipe); "
+      "Keras 3 cannot, and fails with 'Expected float32, but got <name> of type str'.",
+      targets=("keras3",))
+class DictTargets(RuleTransformer):
+    """Report ``yield inputs, {'ctc': y}`` and ``fit(x, {'ctc': y})``: the data decides, not the source."""
+
+    def _tell(self, node):
+        self.report(node, "targets given as a one-key dict", "Keras 3 does not match a dict of targets to a "
+                    "single-output model", "pass the array itself (e.g. np.zeros([batch_size])) unless the "
+                    "model was built with outputs={'name': tensor}")
+
+    def visit_Yield(self, node):
+        if isinstance(node.value, cst.Tuple) and len(node.value.elements) >= 2 \
+                and _single_key_dict(node.value.elements[1].value):
+            self._tell(node)
+
+    def visit_Return(self, node):
+        if isinstance(node.value, cst.Tuple) and len(node.value.elements) >= 2 \
+                and _single_key_dict(node.value.elements[1].value):
+            self._tell(node)
+
+    def visit_Call(self, node):
+        if method_name(node) not in ("fit", "train_on_batch", "evaluate", "test_on_batch"):
+            return
+        target = kwarg(node, "y")
+        args = [a for a in node.args if a.keyword is None and not a.star]
+        if target is None and len(args) >= 2:
+            target = args[1]
+        if target is not None and _single_key_dict(target.value):
+            self._tell(node)

@@ -1,0 +1,104 @@
+"""The ``migrate`` subcommand: diff, --write (.bak / --out), --check, errors, exit codes."""
+
+import argparse
+
+import pytest
+
+from compat_attention.migrate import command
+
+LEGACY = "from keras.layers.core import Dense\nDense(output_dim=3)\n"
+CLEAN = "from keras.layers import Dense\nDense(units=3)\n"
+BROKEN = "from keras import backend as K\nK.tf.Print(1)\n"
+
+
+def cli(*argv):
+    parser = argparse.ArgumentParser(prog="compat-attention")
+    command.add_parser(parser.add_subparsers())
+    args = parser.parse_args(["migrate", *argv])
+    return args.func(args)
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_diff_is_the_default_and_leaves_files_alone(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    f = write(tmp_path / "prog.py", LEGACY)
+    assert cli("prog.py", "--target", "keras3") == 0
+    out = capsys.readouterr().out
+    assert out.startswith("--- a/prog.py\n+++ b/prog.py\n@@ -1,2 +1,2 @@\n")
+    assert out.endswith("-from keras.layers.core import Dense\n-Dense(output_dim=3)\n"
+                        "+from keras.layers import Dense\n+Dense(units=3)\n")
+    assert (tmp_path / "prog.py").read_text() == LEGACY and not (tmp_path / "prog.py.bak").exists()
+
+
+def test_check_exit_codes(tmp_path, capsys):
+    assert cli(write(tmp_path / "a.py", LEGACY), "--check", "--target", "keras3") == 1
+    assert cli(write(tmp_path / "b.py", CLEAN), "--check", "--target", "keras3") == 0
+    assert cli(write(tmp_path / "c.py", BROKEN), "--check", "--target", "keras3") == 2
+    out = capsys.readouterr().out
+    assert "c.py:2: K.tf (keras_backend): " in out
+    assert (tmp_path / "a.py").read_text() == LEGACY
+
+
+def test_write_in_place_keeps_a_backup(tmp_path):
+    f = write(tmp_path / "prog.py", LEGACY)
+    assert cli(f, "--write", "--target", "keras3") == 0
+    assert (tmp_path / "prog.py").read_text() == CLEAN
+    assert (tmp_path / "prog.py.bak").read_text() == LEGACY
+    assert cli(f, "--write", "--target", "keras3") == 0  # nothing left to do: no second backup needed
+
+
+def test_write_refuses_to_overwrite_a_backup(tmp_path, capsys):
+    f = write(tmp_path / "prog.py", LEGACY)
+    write(tmp_path / "prog.py.bak", "mine")
+    assert cli(f, "--write", "--target", "keras3") == 1
+    err = capsys.readouterr().err
+    assert err.startswith("compat-attention migrate: error: ") and "prog.py.bak: exists already" in err
+    assert (tmp_path / "prog.py").read_text() == LEGACY and (tmp_path / "prog.py.bak").read_text() == "mine"
+
+
+def test_write_out_copies_the_folder_and_never_overwrites(tmp_path, capsys):
+    src = tmp_path / "src"
+    (src / "pkg").mkdir(parents=True)
+    write(src / "prog.py", LEGACY)
+    write(src / "pkg" / "util.py", "x = 1\n")
+    out = tmp_path / "out"
+    assert cli(str(src), "--write", "--out", str(out), "--target", "keras3") == 0
+    assert (out / "prog.py").read_text() == CLEAN and (out / "pkg" / "util.py").read_text() == "x = 1\n"
+    assert (src / "prog.py").read_text() == LEGACY
+    assert cli(str(src), "--write", "--out", str(out), "--target", "keras3") == 1
+    assert "exists already; --out never overwrites" in capsys.readouterr().err
+
+
+def test_unparsable_file_is_reported_with_exit_2(tmp_path, capsys):
+    f = write(tmp_path / "py2.py", "import keras\nprint 'hi'\n")
+    assert cli(f, "--check", "--target", "keras3") == 2
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and ":2: this file does not parse as Python 3" in out
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["missing.py"], "missing.py: no such file or folder"),
+    (["notes.txt"], "notes.txt: not a Python file"),
+    (["ok.py", "--out", "x"], "only used with --write"),
+    (["latin1.py"], "latin1.py: not UTF-8 text"),
+])
+def test_usage_errors_are_one_line(tmp_path, capsys, monkeypatch, argv, message):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "notes.txt", "x")
+    write(tmp_path / "ok.py", "x = 1\n")
+    (tmp_path / "latin1.py").write_bytes("s = 'caf\xe9'\n".encode("latin-1"))
+    assert cli(*argv, "--target", "keras3") == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("compat-attention migrate: error: ") and message in err
+
+
+def test_unwritable_out_is_a_usage_error(tmp_path, capsys):
+    f = write(tmp_path / "prog.py", LEGACY)
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    assert cli(f, "--write", "--out", str(blocker / "sub"), "--target", "keras3") == 1
+    assert capsys.readouterr().err.startswith("compat-attention migrate: error: ")
