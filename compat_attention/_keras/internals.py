@@ -45,3 +45,18 @@ def build_sublayer(layer, input_shape):
     else:
         with tf.name_scope(layer.name):
             layer.build(input_shape)
+
+
+def resolve_weight_settings(layer, **settings):
+    """Set each ``<role>_<kind>`` setting on ``layer`` as Keras resolves it.
+
+    ``resolve_weight_settings(self, kernel_initializer="glorot_uniform", bias_regularizer=None)``
+    sets ``self.kernel_initializer = keras.initializers.get("glorot_uniform")`` and so on, for
+    kinds ``initializer``, ``regularizer`` and ``constraint``.
+    """
+    from .flavour import keras
+
+    getters = {"initializer": keras.initializers.get, "regularizer": keras.regularizers.get,
+               "constraint": keras.constraints.get}
+    for key, value in settings.items():
+        setattr(layer, key, getters[key.rsplit("_", 1)[1]](value))

@@ -6,6 +6,7 @@ import contextvars
 import numbers
 
 from .._keras.flavour import keras, register_serializable
+from .._keras.internals import resolve_weight_settings
 from .._keras.ops import ops, padding_bias, softmax_float32
 
 #: The 21 legacy weights, in creation order (``.h5`` files map weights back by this order).
@@ -134,13 +135,11 @@ class AttentionDecoderCell(keras.layers.Layer):
             )
         self.output_activation = keras.activations.get(output_activation)
         self._softmax_output = self.output_activation is keras.activations.get("softmax")
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.recurrent_initializer = keras.initializers.get(recurrent_initializer)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
-        self.bias_constraint = keras.constraints.get(bias_constraint)
+        resolve_weight_settings(self, kernel_initializer=kernel_initializer,
+                                recurrent_initializer=recurrent_initializer,
+                                bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                                bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                                bias_constraint=bias_constraint)
         self.state_size = [self.units, self.output_dim]
         self.output_size = self.output_dim
 

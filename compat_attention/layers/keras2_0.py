@@ -12,6 +12,7 @@ The legacy loader (``compat_attention/io/keras2_0_wrappers.py``) substitutes the
 """
 
 from .._keras.flavour import keras, register_serializable
+from .._keras.internals import resolve_weight_settings
 from .._keras.ops import ops
 from .._keras.reshape import reshape, transpose
 
@@ -107,12 +108,10 @@ class _LocallyConnected(keras.layers.Layer):
         self.data_format = data_format or "channels_last"
         self.activation = keras.activations.get(activation)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
-        self.bias_constraint = keras.constraints.get(bias_constraint)
+        resolve_weight_settings(self, kernel_initializer=kernel_initializer,
+                                bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                                bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                                bias_constraint=bias_constraint)
 
     def _out(self, size, axis):
         return (int(size) - self.kernel_size[axis]) // self.strides[axis] + 1

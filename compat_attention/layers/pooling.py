@@ -18,6 +18,7 @@ on TensorFlow, JAX and PyTorch, and that save and reload with the model.
 """
 
 from .._keras.flavour import keras, register_serializable
+from .._keras.internals import resolve_weight_settings
 from .._keras.ops import ops, padding_bias, softmax_float32
 
 __all__ = ["AttentionPooling", "AxisMean", "AxisSum", "attention_3d_block"]
@@ -205,12 +206,10 @@ class AttentionPooling(keras.layers.Layer):
         self.supports_masking = True
         self.return_attention = bool(return_attention)
         self.use_bias = bool(use_bias)
-        self.kernel_initializer = keras.initializers.get(kernel_initializer)
-        self.bias_initializer = keras.initializers.get(bias_initializer)
-        self.kernel_regularizer = keras.regularizers.get(kernel_regularizer)
-        self.bias_regularizer = keras.regularizers.get(bias_regularizer)
-        self.kernel_constraint = keras.constraints.get(kernel_constraint)
-        self.bias_constraint = keras.constraints.get(bias_constraint)
+        resolve_weight_settings(self, kernel_initializer=kernel_initializer,
+                                bias_initializer=bias_initializer, kernel_regularizer=kernel_regularizer,
+                                bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
+                                bias_constraint=bias_constraint)
 
     def build(self, input_shape):
         shape = tuple(input_shape)
