@@ -116,15 +116,26 @@ def _backend_cell(info):
     return backend
 
 
-def build_table(reports_dir, envs):
-    """Markdown lines for ``envs`` (plus any other env with a report in ``reports_dir``)."""
+def missing_reports(reports_dir, envs):
+    """The envs of ``envs`` without a junit report in ``reports_dir``."""
+    return [env for env in envs if not os.path.exists(os.path.join(reports_dir, env + ".xml"))]
+
+
+def build_table(reports_dir, envs, wall_time=None):
+    """Markdown lines for ``envs`` (plus any other env with a report in ``reports_dir``).
+
+    Args:
+        reports_dir: where tox wrote ``{env}.xml`` and ``{env}.json``.
+        envs: tox.ini's envlist, in order.
+        wall_time: the whole run's wall time in seconds (``.ci/run`` prints it), or None.
+    """
     found = sorted(os.path.splitext(n)[0] for n in os.listdir(reports_dir) if n.endswith(".xml")) \
         if os.path.isdir(reports_dir) else []
     order = list(envs) + [e for e in found if e not in envs]
     lines = [
-        "| env | TensorFlow | Keras | backend | Python | tests | max abs diff vs golden"
+        "| env | TensorFlow | Keras | backend | Python | numpy | tests | max abs diff vs golden"
         " | `Attention` vs attention 5.0.0 |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     stamps = []
     for env in order:
@@ -135,9 +146,9 @@ def build_table(reports_dir, envs):
             with open(json_path) as f:
                 info = json.load(f)
         if not os.path.exists(xml_path):
-            lines.append("| %s | %s | %s | %s | %s | **no report** (env did not run, or failed to install) | – | – |" % (
-                env, info.get("tensorflow") or "–", _keras_cell(info) if info else "–",
-                _backend_cell(info) if info else "–", info.get("python", "–")))
+            lines.append("| %s | %s | %s | %s | %s | %s | **no report** (env did not run, or failed to install) | – | – |"
+                         % (env, info.get("tensorflow") or "–", _keras_cell(info) if info else "–",
+                            _backend_cell(info) if info else "–", info.get("python", "–"), info.get("numpy", "–")))
             continue
         counts, diff, n_diffs = read_junit(xml_path)
         for suite in ET.parse(xml_path).getroot().iter("testsuite"):
@@ -146,12 +157,14 @@ def build_table(reports_dir, envs):
         diff_cell = "%.1e (%d cases)" % (diff, n_diffs) if diff is not None else "–"
         _, package_diff, n_package = read_junit(xml_path, "attention_pkg_max_abs_diff")
         package_cell = "%.1e (%d checks)" % (package_diff, n_package) if package_diff is not None else "–"
-        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s |" % (
+        lines.append("| %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
             env, info.get("tensorflow") or "–", _keras_cell(info), _backend_cell(info),
-            info.get("python", "?"), _result(counts), diff_cell, package_cell))
+            info.get("python", "?"), info.get("numpy", "?"), _result(counts), diff_cell, package_cell))
     when = max(stamps) if stamps else datetime.date.today().isoformat()
     lines.append("")
-    lines.append("Tolerance 1e-5. Generated %s from `.tox/reports/` by `python tools/compat_table.py`." % when)
+    run = " The whole run (`bash .ci/run`) took %d s." % wall_time if wall_time else ""
+    lines.append("Tolerance 1e-5. Generated %s from `.tox/reports/` by `python tools/compat_table.py`.%s"
+                 % (when, run))
     return lines
 
 
@@ -180,13 +193,22 @@ def main(argv=None):
         p.add_argument("--readme", default=os.path.join(ROOT, "README.md"))
         p.add_argument("--tox-ini", default=os.path.join(ROOT, "tox.ini"))
         p.add_argument("--print", action="store_true", help="print the table, leave the README alone")
+        p.add_argument("--wall-time", type=int, default=None, help="the run's wall time in seconds, for the note")
+        p.add_argument("--partial", action="store_true",
+                       help="rewrite the README even though some envs have no report (they show as 'no report')")
     args = parser.parse_args(argv)
     if args.command == "record":
         record(args.env, args.out)
         return 0
-    lines = build_table(args.reports, envlist(args.tox_ini))
+    envs = envlist(args.tox_ini)
+    lines = build_table(args.reports, envs, wall_time=args.wall_time)
+    missing = missing_reports(args.reports, envs)
     if args.print:
         print("\n".join(lines))
+    elif missing and not args.partial:
+        print("%s: table unchanged: no report for %s in %s (run the whole matrix, or pass --partial)"
+              % (args.readme, ", ".join(missing), args.reports), file=sys.stderr)
+        return 1
     else:
         changed = rewrite_readme(args.readme, lines)
         print("%s: table %s" % (args.readme, "rewritten" if changed else "unchanged"))

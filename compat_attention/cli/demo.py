@@ -123,7 +123,7 @@ def run_demo(repeats=2, pairs=5000, epochs=50, seed=0, verbose=2, report=print):
 
 
 def plot_losses(losses, path):
-    """Write a PNG of the per-epoch training loss of both models (mean over repeats).
+    """Write a PNG of the per-epoch training loss of both models (the mean over repeats, said in the title).
 
     Args:
         losses: dict model name -> list (per repeat) of per-epoch losses.
@@ -148,7 +148,8 @@ def plot_losses(losses, path):
         ax.plot(epochs, curve, label=label)
     ax.set_xlabel("epoch (100 fresh pairs each)")
     ax.set_ylabel("training loss (categorical cross-entropy)")
-    ax.set_title("Echo task: encoder-decoder with vs without attention")
+    repeats = min(len(runs) for runs in losses.values())
+    ax.set_title("Echo task, with vs without attention (mean of %d repeat%s)" % (repeats, "s" * (repeats != 1)))
     ax.legend()
     fig.tight_layout()
     fig.savefig(path, dpi=100)
