@@ -83,6 +83,11 @@ HARD_SIGMOID_SLOPE_0_2 = not KERAS_3
 #: tell at trace time whether XLA will compile it.
 CAN_CUT_BATCH = TF_VERSION is not None and Version(TF_VERSION) >= Version("2.12")
 
+#: Whether a recurrent layer may unroll over a masked input in both directions. Keras 3's torch
+#: backend fails there ("'tuple' object has no attribute 'shape'", Bidirectional(LSTM(unroll=True))
+#: over an Embedding(mask_zero=True), Keras 3.15); unrolling changes no number, only speed.
+CAN_UNROLL_MASKED_BACKWARDS = BACKEND != "torch"
+
 #: Keyword arguments the running ``keras.layers.RNN`` accepts besides ``cell``.
 RNN_KWARGS = (
     ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask")

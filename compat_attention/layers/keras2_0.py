@@ -11,7 +11,7 @@ The legacy loader (``compat_attention/io/keras2_0_wrappers.py``) substitutes the
   with Keras 2.0.8's weight layout (Keras 3 removed them).
 """
 
-from .._keras.flavour import keras, register_serializable
+from .._keras.flavour import CAN_UNROLL_MASKED_BACKWARDS, keras, register_serializable
 from .._keras.internals import resolve_weight_settings
 from .._keras.ops import ops
 from .._keras.reshape import reshape, transpose
@@ -24,6 +24,8 @@ def _legacy_recurrent(base):
     class Legacy(base):
         def __init__(self, *args, ignore_mask=False, **kwargs):
             kwargs.pop("zero_output_for_mask", None)
+            if not CAN_UNROLL_MASKED_BACKWARDS:
+                kwargs["unroll"] = False  # the same numbers, through the symbolic loop
             super().__init__(*args, **kwargs)
             self.ignore_mask = bool(ignore_mask)
 
@@ -58,6 +60,10 @@ def _legacy_recurrent(base):
 LegacyLSTM = _legacy_recurrent(keras.layers.LSTM)
 LegacyGRU = _legacy_recurrent(keras.layers.GRU)
 LegacySimpleRNN = _legacy_recurrent(keras.layers.SimpleRNN)
+
+# A Keras 2 Bidirectional (tf.keras, tf_keras) writes the layer it wraps into an .h5 under its
+# bare class name, which deserialization then looks up unprefixed: register that spelling too.
+keras.utils.get_custom_objects().update({cls.__name__: cls for cls in (LegacyLSTM, LegacyGRU, LegacySimpleRNN)})
 
 
 @register_serializable(name="LegacyThresholdedReLU")
