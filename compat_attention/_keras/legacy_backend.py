@@ -41,12 +41,21 @@ def _keras3_ops():
     def shape(x):
         # Keras 2.0's K.shape was a 1-D int32 tensor (``K.shape(x)[0]`` is the batch size at
         # run time). On TensorFlow that is ``tf.shape``; other backends know every size when
-        # tracing, so the tuple becomes a tensor.
+        # tracing, so the tuple becomes a tensor. Where a size is still unknown there (a
+        # KerasTensor, or JAX's shape inference for a Lambda, which traces with a symbolic batch
+        # size) the tuple itself is returned: its entries work as sizes in reshape and tile.
         if is_symbolic(x):
             return k.shape(x)
         if BACKEND == "tensorflow":
             return tf.shape(x)
-        return k.convert_to_tensor(np.asarray(k.shape(x), dtype="int32"))
+        dims = k.shape(x)
+        if any(static_size(d) is None for d in dims):
+            return dims
+        if BACKEND == "jax":
+            # A NumPy array: under jit, indexing a JAX array is a traced op, and
+            # reshape(x, (K.shape(x)[0], -1)) needs concrete sizes. NumPy keeps them concrete.
+            return np.asarray(dims, dtype="int32")
+        return k.convert_to_tensor(np.asarray(dims, dtype="int32"))
 
     def reshape(x, newshape):
         if BACKEND == "tensorflow" and not is_symbolic(x) and (
@@ -196,17 +205,38 @@ def _tf_ops():
 #: Tensor ops under ``keras.ops``' names, on every flavour and backend.
 ops = _keras3_ops() if KERAS_3 else _tf_ops()
 
-def _widest_int():
+
+def _has_64_bit_dtypes():
     if BACKEND == "jax":
         import jax
 
-        return "int64" if jax.config.jax_enable_x64 else "int32"
-    return "int64"
+        return bool(jax.config.jax_enable_x64)
+    return True
 
+
+#: Whether the backend makes int64/float64 tensors. JAX without ``jax_enable_x64`` (its
+#: default) has no 64-bit dtypes: asked for int64 or float64 it gives int32 or float32.
+HAS_64_BIT_DTYPES = _has_64_bit_dtypes()
 
 #: The integer dtype ``argmax`` returns in Keras 2.0 (``tf.argmax``: int64), also the common
-#: dtype of two different integer dtypes. JAX without ``jax_enable_x64`` has no 64-bit integers.
-WIDEST_INT = _widest_int()
+#: dtype of two different integer dtypes: int64, or int32 where the backend has no int64.
+WIDEST_INT = "int64" if HAS_64_BIT_DTYPES else "int32"
+
+#: The widest float dtype the backend makes: float64, or float32 where it has no float64.
+WIDEST_FLOAT = "float64" if HAS_64_BIT_DTYPES else "float32"
+
+
+def static_size(dim):
+    """One entry of a tensor's static shape as an int, or None where it is not known yet
+    (None, or a symbolic dimension of JAX's shape inference)."""
+    if dim is None:
+        return None
+    if BACKEND == "jax":
+        from jax import export as jax_export
+
+        if jax_export.is_symbolic_dim(dim):
+            return None
+    return int(dim)
 
 
 def is_concrete(x):
@@ -227,10 +257,16 @@ def is_concrete(x):
 
 
 def make_variable(value, dtype, name=None):
-    """A trainable-by-default backend variable holding ``value`` (a NumPy array)."""
+    """A backend variable of ``dtype`` holding ``value`` (a NumPy array).
+
+    Float and complex variables are trainable; integer and bool ones are not (nothing can
+    differentiate them, and PyTorch refuses ``requires_grad`` on them).
+    """
+    kind = np.dtype(dtype)
+    trainable = np.issubdtype(kind, np.floating) or np.issubdtype(kind, np.complexfloating)
     if KERAS_3:
-        return keras.Variable(np.asarray(value, dtype=dtype), dtype=dtype, name=name)
-    return tf.Variable(np.asarray(value, dtype=dtype), dtype=dtype, name=name)
+        return keras.Variable(np.asarray(value, dtype=dtype), dtype=dtype, trainable=trainable, name=name)
+    return tf.Variable(np.asarray(value, dtype=dtype), dtype=dtype, trainable=trainable, name=name)
 
 
 def is_variable(x):

@@ -10,8 +10,9 @@ and on tf.keras 2.8-2.15, including its dtype rules:
   ``y_true`` where Keras 2.0 had a ``floatx()`` placeholder, and Keras 2.0's TensorFlow
   refused mixed dtypes, so ``K.mean(K.equal(K.argmax(y_true), K.argmax(y_pred)))`` gives the
   2017 number;
-* ``argmax``/``argmin`` return int64, ``mean``/``var``/``std`` of a bool tensor are
-  ``floatx()``, ``mean`` of an integer tensor is the integer mean truncated toward zero;
+* ``argmax``/``argmin`` return int64 (JAX: see below), ``mean``/``var``/``std`` of a bool
+  tensor are ``floatx()``, ``mean`` of an integer tensor is the integer mean truncated toward
+  zero;
 * ``round`` rounds half to even, ``sqrt`` clips negatives to 0, ``hard_sigmoid`` has slope 0.2;
 * the cross-entropies take ``(target, output)`` and clip probabilities to
   ``[epsilon(), 1 - epsilon()]`` as Keras 2.0.8 did (``categorical_crossentropy`` first
@@ -25,7 +26,18 @@ Differences from Keras 2.0.8, all documented on the function: ``zeros``/``ones``
 constant tensors (2.0.8 made variables; creating variables inside a traced function fails
 on TensorFlow 2), ``placeholder`` is a ``keras.Input``, ``learning_phase()`` is a marker
 that ``function`` and ``in_train_phase`` understand, ``ctc_decode`` pads with -1 to the
-longest decoded path as 2.0.8 did.
+longest decoded path as 2.0.8 did, ``variable`` of an integer or bool dtype is not trainable.
+
+On the JAX backend:
+
+* JAX without ``jax_enable_x64`` (its default) has no 64-bit dtypes: where this module says
+  int64 (``argmax``, ``argmin``, ``ctc_decode``, the common dtype of two integer dtypes) JAX
+  gives int32, and ``cast(x, 'float64')`` or ``set_floatx('float64')`` give float32 tensors.
+  That is a fact of JAX, not of this module: set ``JAX_ENABLE_X64=1`` before importing JAX
+  for the 64-bit dtypes.
+* A ``Lambda`` built from these functions (``K.shape``, ``K.reshape``, ``K.batch_dot``,
+  ``K.repeat``, ...) needs no ``output_shape``, as on the other backends: Keras traces it
+  with a symbolic batch size, which ``shape`` hands on as a size and ``int_shape`` as None.
 """
 
 import numpy as np
@@ -129,7 +141,11 @@ def floatx():
 
 
 def set_floatx(value):
-    """Set the default float dtype (``'float16'``, ``'float32'`` or ``'float64'``)."""
+    """Set the default float dtype (``'float16'``, ``'float32'`` or ``'float64'``).
+
+    JAX without ``jax_enable_x64`` has no float64: after ``set_floatx('float64')`` ``floatx()``
+    says float64 but the tensors made there are float32.
+    """
     _lb.config.set_floatx(value)
 
 
@@ -187,6 +203,10 @@ def shape(x):
     """The symbolic shape of ``x``: a 1-D int32 tensor (``K.shape(x)[0]`` is the batch size at run time).
 
     On a symbolic ``keras.Input`` of Keras 3 this is a tuple, with None where a size is unknown.
+    On JAX, whose sizes are all known when it traces, it is a NumPy int32 array (a JAX array
+    indexed inside ``jit`` would be a traced value, which ``reshape`` refuses as a size); in
+    JAX's shape inference for a ``Lambda`` without ``output_shape`` it is a tuple whose unknown
+    sizes are JAX symbolic dimensions, usable in ``reshape`` and ``tile``.
     """
     return _ops.shape(_t(x))
 
@@ -201,7 +221,7 @@ def int_shape(x):
             dims = dims.as_list()
         except ValueError:  # unknown rank
             return None
-    return tuple(None if d is None else int(d) for d in dims)
+    return tuple(_lb.static_size(d) for d in dims)
 
 
 def ndim(x):
@@ -215,7 +235,10 @@ def dtype(x):
 
 
 def cast(x, dtype):
-    """``x`` converted to ``dtype`` (a string such as ``'float32'``); floats to ints truncate toward zero."""
+    """``x`` converted to ``dtype`` (a string such as ``'float32'``); floats to ints truncate toward zero.
+
+    JAX without ``jax_enable_x64`` has no 64-bit dtypes: ``'float64'``/``'int64'`` give float32/int32.
+    """
     return _ops.cast(_t(x), dtype)
 
 
@@ -234,7 +257,7 @@ def mean(x, axis=None, keepdims=False):
     if kind == "bool":
         return _ops.mean(_ops.cast(x, floatx()), axis=_axis(axis), keepdims=keepdims)
     if _is_int(kind):
-        wide = _ops.mean(_ops.cast(x, "float64"), axis=_axis(axis), keepdims=keepdims)
+        wide = _ops.mean(_ops.cast(x, _lb.WIDEST_FLOAT), axis=_axis(axis), keepdims=keepdims)
         return _ops.cast(wide, kind)
     return _ops.mean(x, axis=_axis(axis), keepdims=keepdims)
 
@@ -287,12 +310,16 @@ def all(x, axis=None, keepdims=False):
 
 
 def argmax(x, axis=-1):
-    """Index of the maximum along ``axis`` (default the last), as int64; ties give the first index."""
+    """Index of the maximum along ``axis`` (default the last), as int64; ties give the first index.
+
+    JAX without ``jax_enable_x64`` has no int64: there the indices are int32.
+    """
     return _ops.cast(_ops.argmax(_t(x), axis=axis), _lb.WIDEST_INT)
 
 
 def argmin(x, axis=-1):
-    """Index of the minimum along ``axis`` (default the last), as int64; ties give the first index."""
+    """Index of the minimum along ``axis`` (default the last), as int64 (int32 on JAX without
+    ``jax_enable_x64``); ties give the first index."""
     return _ops.cast(_ops.argmin(_t(x), axis=axis), _lb.WIDEST_INT)
 
 
@@ -727,7 +754,11 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 def variable(value, dtype=None, name=None, constraint=None):
-    """A variable initialised to ``value``, of ``dtype`` (``floatx()`` by default, whatever ``value``'s)."""
+    """A variable initialised to ``value``, of ``dtype`` (``floatx()`` by default, whatever ``value``'s).
+
+    Integer and bool variables are not trainable (Keras 2.0.8 marked every variable trainable;
+    nothing can differentiate an integer, and PyTorch refuses to try).
+    """
     if constraint is not None:
         raise NotImplementedError("variable(constraint=...) is not supported: apply the constraint to the "
                                   "layer weight (kernel_constraint=...) instead.")
@@ -978,7 +1009,8 @@ def ctc_decode(y_pred, input_length, greedy=True, beam_width=100, top_paths=1):
         beam_width, top_paths: beam search settings when ``greedy`` is False.
 
     Returns:
-        ``(decoded, log_prob)``: ``decoded`` a list of ``top_paths`` (B, L) int64 tensors
+        ``(decoded, log_prob)``: ``decoded`` a list of ``top_paths`` (B, L) int64 tensors (int32
+        on JAX without ``jax_enable_x64``)
         padded with -1, L the longest decoded sequence of that path (Keras 2.0.8's sparse-to-
         dense width; inside a traced function L is T); ``log_prob`` (B, top_paths) as
         TensorFlow reports it (greedy: minus the sum over steps of the best class' log

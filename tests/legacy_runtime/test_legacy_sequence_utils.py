@@ -111,10 +111,20 @@ def test_legacy_decay_in_fit():
     # Loss = mean(y_pred) with x = 1: d loss / d kernel = 1 at every step.
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=legacy_decay(lr, decay)),
                   loss=lambda y_true, y_pred: K.mean(y_pred))
-    kernels = []
-    callback = keras.callbacks.LambdaCallback(on_train_batch_end=lambda batch, logs: kernels.append(
-        float(layer.get_weights()[0][0, 0])))
+
+    class RecordKernel(keras.callbacks.Callback):
+        # Through self.model, not the layer: on JAX, fit keeps the weights outside the model
+        # during an epoch, and reading self.model is what puts them back (jax_state_sync).
+        def __init__(self):
+            super().__init__()
+            self.kernels = []
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.kernels.append(float(self.model.get_weights()[0][0, 0]))
+
+    callback = RecordKernel()
     model.fit(np.ones((6, 1), dtype="float32"), np.zeros((6, 1)), batch_size=1, epochs=1, verbose=0,
               callbacks=[callback], shuffle=False)
-    used = -np.diff([0.0] + kernels)
+    assert len(callback.kernels) == 6
+    used = -np.diff([0.0] + callback.kernels)
     np.testing.assert_allclose(used, [lr / (1 + decay * t) for t in range(6)], rtol=0, atol=1e-7)
