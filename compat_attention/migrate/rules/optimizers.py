@@ -2,8 +2,11 @@
 
 Keras 2.0 optimizers took ``lr=`` and ``decay=``, the learning rate at update ``t``
 (0-based) being ``lr / (1 + decay * t)``. Keras 3 rejects both; tf.keras 2.11-2.15 ignore
-``lr`` and reject ``decay``. ``InverseTimeDecay(initial_learning_rate=lr, decay_steps=1,
-decay_rate=decay)`` computes the same rate at every update.
+``lr`` and reject ``decay``. ``compat_attention.legacy.optimizers.legacy_decay(lr, decay)``
+(``InverseTimeDecay(initial_learning_rate=lr, decay_steps=1, decay_rate=decay)`` of the running
+Keras) computes the same rate at every update. It is imported from compat_attention because the
+schedule's public import path differs: ``keras.optimizers.schedules`` lacks it in the
+standalone ``keras`` 2.8-2.11 packages.
 """
 
 import libcst as cst
@@ -27,14 +30,14 @@ OLD_DEFAULT_LR = {"SGD": "0.01", "RMSprop": "0.001", "Adagrad": "0.01", "Adadelt
 NEW_DEFAULT_LR = {"SGD": "0.01", "RMSprop": "0.001", "Adagrad": "0.001", "Adadelta": "0.001", "Adam": "0.001",
                   "Adamax": "0.001", "Nadam": "0.001"}
 ALIASES = {name.lower(): name for name in SIGNATURES}
-SCHEDULES = "keras.optimizers.schedules"
+SCHEDULES = "compat_attention.legacy.optimizers"
 
 
 @rule("optimizer_lr_decay",
       "Keras 2.0 optimizers took lr= and decay= (rate lr / (1 + decay * t) at update t); modern Keras "
       "takes learning_rate= (a number or a schedule) and has no decay=.")
 class OptimizerLrDecay(RuleTransformer):
-    """``SGD(lr=0.1, decay=1e-6)`` -> ``SGD(learning_rate=InverseTimeDecay(...))``."""
+    """``SGD(lr=0.1, decay=1e-6)`` -> ``SGD(learning_rate=legacy_decay(0.1, 1e-6))``."""
 
     def leave_Call(self, original, updated):
         symbol = callee_symbol(self.bind, original)
@@ -80,10 +83,8 @@ class OptimizerLrDecay(RuleTransformer):
             rate = lr.value if lr is not None else expr(OLD_DEFAULT_LR[name])
             if lr is None and has_rate:
                 rate = kwarg(call, "learning_rate").value
-            schedule = cst.Call(func=cst.Name("InverseTimeDecay"), args=[
-                make_kwarg("initial_learning_rate", rate), make_kwarg("decay_steps", expr("1")),
-                make_kwarg("decay_rate", decay.value)])
-            self.need_import(SCHEDULES, "InverseTimeDecay")
+            schedule = cst.Call(func=cst.Name("legacy_decay"), args=[cst.Arg(rate), cst.Arg(decay.value)])
+            self.need_import(SCHEDULES, "legacy_decay")
             new = make_kwarg("learning_rate", schedule)
             replaced = False
             for i, arg in enumerate(args):
