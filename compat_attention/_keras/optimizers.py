@@ -15,6 +15,14 @@ _SLOTS = {
 }
 
 
+def _is_optimizer_v2():
+    return hasattr(keras.optimizers.SGD(), "_create_all_weights")
+
+
+#: Whether the running Keras's optimizers are tf.keras 2.8-2.10's ``OptimizerV2``.
+OPTIMIZER_V2 = _is_optimizer_v2()
+
+
 def slot_roles(class_name):
     """Keras 2.0.8's slot roles for an optimizer class, in the order it stored them."""
     return [role for role, _, _ in _SLOTS[class_name]]
