@@ -4,7 +4,9 @@
 * ``flavour``: the imported Keras, its version, backend, and the capabilities that differ;
 * ``ops``: tensor ops with one spelling on every flavour and backend;
 * ``internals``: the few reads of Keras internals (masks, call arguments, sub-layer scopes);
-* ``saving``: save formats and the SavedModel export.
+* ``saving``: save formats and the SavedModel export;
+* ``optimizers``: optimizer slots and the ``decay`` schedule (for restored 2017 optimizers and migrated code);
+* ``legacy_backend``: what ``compat_attention.legacy`` needs of each flavour and backend.
 
 Nothing is imported here: import the module you need.
 """

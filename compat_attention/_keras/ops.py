@@ -63,6 +63,8 @@ def _keras3_ops():
         split=_keras3_split,
         stack=lambda tensors, axis=0: k.stack(list(tensors), axis=axis),
         tanh=k.tanh,
+        reshape=k.reshape,
+        transpose=k.transpose,
         convert_to_tensor=k.convert_to_tensor,
         # A NumPy array from any backend's tensor (np.asarray fails on a torch tensor
         # that requires grad, which every eager layer call on the torch backend returns).
@@ -98,6 +100,8 @@ def _tf_ops():
         split=lambda x, sizes: tf.split(x, list(sizes), axis=-1),
         stack=lambda tensors, axis=0: tf.stack(list(tensors), axis=axis),
         tanh=tf.tanh,
+        reshape=tf.reshape,
+        transpose=tf.transpose,
         convert_to_tensor=tf.convert_to_tensor,
         convert_to_numpy=lambda x: x.numpy() if hasattr(x, "numpy") else np.asarray(x),
         dtype_of=lambda x: tf.as_dtype(x.dtype).name,

@@ -14,7 +14,6 @@ The legacy loader (``compat_attention/io/keras2_0_wrappers.py``) substitutes the
 from .._keras.flavour import CAN_UNROLL_MASKED_BACKWARDS, keras, register_serializable
 from .._keras.internals import resolve_weight_settings
 from .._keras.ops import ops
-from .._keras.reshape import reshape, transpose
 
 __all__ = ["LegacyGRU", "LegacyLSTM", "LegacySimpleRNN", "LegacyThresholdedReLU",
            "LegacyLocallyConnected1D", "LegacyLocallyConnected2D"]
@@ -164,7 +163,7 @@ class LegacyLocallyConnected1D(_LocallyConnected):
 
     def call(self, inputs):
         k, s = self.kernel_size[0], self.strides[0]
-        patches = ops.stack([reshape(inputs[:, i * s:i * s + k, :], (-1, k * self.input_dim))
+        patches = ops.stack([ops.reshape(inputs[:, i * s:i * s + k, :], (-1, k * self.input_dim))
                              for i in range(self.output_length)], axis=1)          # (B, L, k*C)
         out = ops.einsum("blk,lkf->blf", patches, self.kernel)
         if self.use_bias:
@@ -206,16 +205,16 @@ class LegacyLocallyConnected2D(_LocallyConnected):
             for j in range(self.output_col):
                 rows, cols = slice(i * sh, i * sh + kh), slice(j * sw, j * sw + kw)
                 patch = inputs[:, rows, cols, :] if last else inputs[:, :, rows, cols]
-                patches.append(reshape(patch, (-1, feature)))
+                patches.append(ops.reshape(patch, (-1, feature)))
         out = ops.einsum("bpk,pkf->bpf", ops.stack(patches, axis=1), self.kernel)   # (B, R*C, F)
         if last:
-            out = reshape(out, (-1, self.output_row, self.output_col, self.filters))
+            out = ops.reshape(out, (-1, self.output_row, self.output_col, self.filters))
             if self.use_bias:
                 out = out + self.bias
         else:
-            out = transpose(reshape(out, (-1, self.output_row, self.output_col, self.filters)), (0, 3, 1, 2))
+            out = ops.transpose(ops.reshape(out, (-1, self.output_row, self.output_col, self.filters)), (0, 3, 1, 2))
             if self.use_bias:
-                out = out + reshape(self.bias, (self.filters, self.output_row, self.output_col))
+                out = out + ops.reshape(self.bias, (self.filters, self.output_row, self.output_col))
         return self.activation(out)
 
     def compute_output_shape(self, input_shape):

@@ -5,7 +5,7 @@ Keras 2.0 optimizers took ``decay`` and used ``lr / (1 + decay * iterations)`` a
 becomes ``SGD(learning_rate=legacy_decay(0.01, 1e-6))``.
 """
 
-from compat_attention._keras.flavour import keras
+from compat_attention._keras.optimizers import inverse_time_decay
 
 __all__ = ["legacy_decay"]
 
@@ -26,5 +26,4 @@ def legacy_decay(learning_rate, decay):
         raise ValueError("decay must be >= 0, got %r." % (decay,))
     if not decay:
         return learning_rate
-    return keras.optimizers.schedules.InverseTimeDecay(
-        initial_learning_rate=learning_rate, decay_steps=1, decay_rate=decay)
+    return inverse_time_decay(learning_rate, decay)
