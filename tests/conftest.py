@@ -22,3 +22,25 @@ def pytest_report_header(config):
     from compat_attention import keras_description
 
     return "compat_attention under test on " + keras_description()
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--record-versions", metavar="ENV=PATH", default=None,
+        help="write the versions this run tests (Python, Keras, backend, numpy) to PATH as env ENV, "
+             "for tools/compat_table.py (tox passes it; the import is the one the tests pay anyway)")
+
+
+def pytest_sessionstart(session):
+    spec = session.config.getoption("--record-versions")
+    if not spec:
+        return
+    import importlib.util
+
+    env, _, out = spec.partition("=")
+    if not env or not out:
+        raise ValueError("--record-versions takes ENV=PATH, got %r" % spec)
+    loader = importlib.util.spec_from_file_location("compat_table", os.path.join(ROOT, "tools", "compat_table.py"))
+    compat_table = importlib.util.module_from_spec(loader)
+    loader.loader.exec_module(compat_table)
+    compat_table.record(env, out)

@@ -12,7 +12,7 @@ from compat_attention._keras.flavour import keras
 from compat_attention._keras.ops import ops
 from legacy_reference import oracle
 from support import extended_reference
-from support.harness import flat, round_trip
+from support.harness import flat, numbers, round_trip
 
 B, T, D, U, O = 2, 4, 6, 5, 3
 
@@ -102,7 +102,7 @@ def test_mask_attention_reads_the_keras_mask_of_an_embedding():
     model = keras.Model(tokens, attention)
     model.layers[-1].set_weights(w)
     ids = np.array([[3, 5, 0, 0], [1, 2, 7, 0]], "int32")
-    got = model.predict(ids, verbose=0)
+    got = numbers(model, ids)[0]
     assert (got[0, :, 2:] == 0).all() and (got[1, :, 3:] == 0).all()
     assert (got[0, :, :2] > 0).all() and (got[1, :, :3] > 0).all()
     np.testing.assert_allclose(got.sum(-1), 1.0, atol=1e-6)
@@ -145,8 +145,8 @@ def test_bidirectional_encoder_states_start_the_decoder_and_the_model_reloads(tm
     w = _weights(seed=4, units=6)
     model.get_layer("decoder").set_weights(w)
     x = _x()
-    got = model.predict(x, verbose=0)
-    seq, fh, bh = states_model.predict(x, verbose=0)
+    got = numbers(model, x)[0]
+    seq, fh, bh = numbers(states_model, x)
     want, _ = extended_reference.decoder(seq, w, output_length=2, initial_state=np.concatenate([fh, bh], -1))
     assert got.shape == (B, 2, O)
     np.testing.assert_allclose(got, want, atol=1e-5)

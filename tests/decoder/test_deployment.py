@@ -66,3 +66,27 @@ def test_mirrored_strategy_on_two_devices_trains_like_one_device():
     # differs (relative rounding ~1e-7 per sum, compounded over 12 steps of SGD).
     np.testing.assert_allclose(result["mirrored"], result["single"], rtol=1e-5)
     assert result["max_weight_diff"] < 1e-5
+
+
+@pytest.mark.parametrize("steps", [5, 40])  # the unrolled loop and the RNN's symbolic loop
+@pytest.mark.parametrize("batch", [8, None])  # None: traced for any batch size, run on 17 rows (cut in two)
+def test_forward_and_gradient_compile_with_xla_to_the_same_numbers(steps, batch):
+    if not ON_TENSORFLOW:
+        pytest.skip("jit_compile is TensorFlow's XLA switch")
+    import tensorflow as tf
+
+    x = tf.constant(np.random.RandomState(0).normal(size=(batch or 17, steps, 12)).astype("float32"))
+    layer = AttentionDecoder(16, 10)
+    layer(x)
+
+    def loss_and_grads(inputs):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(layer(inputs) ** 2)
+        return loss, tape.gradient(loss, layer.trainable_weights)
+
+    spec = [tf.TensorSpec((batch, steps, 12))]
+    plain = tf.function(loss_and_grads, input_signature=spec)(x)
+    xla = tf.function(loss_and_grads, jit_compile=True, input_signature=spec)(x)
+    np.testing.assert_allclose(xla[0].numpy(), plain[0].numpy(), rtol=1e-5)
+    for got, want in zip(xla[1], plain[1]):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-6)

@@ -198,29 +198,3 @@ def test_legacy_hard_sigmoid_has_the_keras_2_0_8_slope(activation):
     fn = legacy_hard_sigmoid if activation == "function" else keras.activations.get(LEGACY_HARD_SIGMOID)
     x = np.array([-3.0, -2.5, -1.0, 0.0, 1.0, 2.0, 2.5, 4.0], dtype="float32")
     np.testing.assert_allclose(np.asarray(fn(ops.convert_to_tensor(x))), np.clip(0.2 * x + 0.5, 0.0, 1.0), atol=1e-7)
-
-
-@pytest.mark.parametrize("steps", [5, 40])  # the unrolled loop and the RNN's symbolic loop
-@pytest.mark.parametrize("batch", [8, None])  # None: traced for any batch size, run on 17 rows (cut in two)
-def test_forward_and_gradient_compile_with_xla_to_the_same_numbers(steps, batch):
-    from compat_attention._keras.flavour import BACKEND
-
-    if BACKEND != "tensorflow":
-        pytest.skip("jit_compile is TensorFlow's XLA switch")
-    import tensorflow as tf
-
-    x = tf.constant(np.random.RandomState(0).normal(size=(batch or 17, steps, 12)).astype("float32"))
-    layer = AttentionDecoder(16, 10)
-    layer(x)
-
-    def loss_and_grads(inputs):
-        with tf.GradientTape() as tape:
-            loss = tf.reduce_sum(layer(inputs) ** 2)
-        return loss, tape.gradient(loss, layer.trainable_weights)
-
-    spec = [tf.TensorSpec((batch, steps, 12))]
-    plain = tf.function(loss_and_grads, input_signature=spec)(x)
-    xla = tf.function(loss_and_grads, jit_compile=True, input_signature=spec)(x)
-    np.testing.assert_allclose(xla[0].numpy(), plain[0].numpy(), rtol=1e-5)
-    for got, want in zip(xla[1], plain[1]):
-        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-6)

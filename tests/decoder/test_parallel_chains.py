@@ -125,11 +125,15 @@ CASES = {
 }
 
 
+#: Every option on the unrolled loop (5 steps); on 20 input steps, the RNN's symbolic loop (not
+#: cut) and a 7-step output decoded by the unrolled loop from a 20-step encoder.
+PIECE_CASES = [(case, 5) for case in sorted(CASES)] + [("legacy", 20), ("longer_output", 20)]
+
+
 @tensorflow_only
 @cut_supported
-@pytest.mark.parametrize("steps", [5, 20])  # the unrolled loop and the RNN's symbolic loop
 @pytest.mark.parametrize("batch", [17])  # two uneven pieces
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize("case,steps", PIECE_CASES)
 def test_pieces_decode_to_the_numbers_of_the_whole_batch(two_cpu_cores, case, batch, steps):
     import tensorflow as tf
 

@@ -14,7 +14,7 @@ from compat_attention.cli import main as cli
 from compat_attention._keras.saving import SAVE_SUFFIXES
 from legacy_reference import oracle
 from support import legacy_cases, legacy_writer
-from support.harness import sha256
+from support.harness import numbers, sha256
 
 TOL = 1e-5
 MODEL_FILES = [("echo_seq.h5", "echo_seq"), ("echo_seq_full.h5", "echo_seq"), ("nmt_bilstm.h5", "nmt_bilstm"),
@@ -49,7 +49,7 @@ def test_masked_file_repeats_last_encoder_output_at_padded_steps():
     model = load_legacy_model(oracle.golden_path("masked.h5"))
     io = oracle.load_io("masked")
     encoder = keras.Model(model.inputs, model.layers[-2].output)
-    np.testing.assert_allclose(encoder.predict(io["x"], verbose=0), io["lstm_out"], atol=TOL)
+    np.testing.assert_allclose(numbers(encoder, io["x"])[0], io["lstm_out"], atol=TOL)
 
 
 @pytest.mark.parametrize("by_name", [False, True])
@@ -59,7 +59,7 @@ def test_weights_only_file_loads_into_a_model_built_with_compat_attention(by_nam
         model = keras.Sequential([keras.layers.Input((5, 50)),
                                   legacy_cases.legacy_lstm(150, name="lstm_1"), AttentionDecoder(150, 50)])
     load_legacy_weights(model, oracle.golden_path("echo_seq_weights.h5"), by_name=by_name)
-    got = model.predict(oracle.load_io("echo_seq")["x"], verbose=0)
+    got = numbers(model, oracle.load_io("echo_seq")["x"])[0]
     assert legacy_cases.max_abs_diff(got, legacy_cases.expected("echo_seq")) <= TOL
 
 
@@ -96,7 +96,7 @@ def test_gru_encoder_and_decoder_in_the_middle_compute_the_legacy_numbers(tmp_pa
     x, want = _gru_decoder_dense_file(path)
     report = inspect_legacy_file(path)
     assert "gru_without_reset_after" in [r["rewrite"] for r in report["rewrites"]]
-    got = load_legacy_model(path).predict(x, verbose=0)
+    got = numbers(load_legacy_model(path), x)[0]
     assert legacy_cases.max_abs_diff(got, want) <= TOL
 
 
@@ -105,7 +105,7 @@ def test_convert_then_plain_reload_gives_the_same_predictions(tmp_path, suffix):
     out = str(tmp_path / ("nmt" + suffix))
     convert_legacy_model(oracle.golden_path("nmt_bilstm.h5"), out)
     reloaded = keras.models.load_model(out)  # plain Keras: our classes are registered on import
-    got = reloaded.predict(oracle.load_io("nmt_bilstm")["x"], verbose=0)
+    got = numbers(reloaded, oracle.load_io("nmt_bilstm")["x"])[0]
     assert legacy_cases.max_abs_diff(got, legacy_cases.expected("nmt_bilstm")) <= TOL
     assert [f for f in os.listdir(str(tmp_path)) if f.startswith(".")] == []  # no temp file left
 
@@ -115,7 +115,7 @@ def test_tf_keras_users_can_load_with_custom_objects_after_converting(tmp_path):
         pytest.skip("keras3: stock load_model cannot read a Keras 2.0.8 .h5 at all; use load_legacy_model")
     # On tf.keras the legacy file's own config loads with our custom objects.
     model = keras.models.load_model(oracle.golden_path("echo_seq.h5"), custom_objects=custom_objects(), compile=False)
-    got = model.predict(oracle.load_io("echo_seq")["x"], verbose=0)
+    got = numbers(model, oracle.load_io("echo_seq")["x"])[0]
     assert legacy_cases.max_abs_diff(got, legacy_cases.expected("echo_seq")) <= TOL
 
 
@@ -147,5 +147,5 @@ def test_cli_convert_writes_a_file_that_reloads(tmp_path, capsys):
     out = str(tmp_path / ("echo" + SAVE_SUFFIXES[0]))
     assert cli.main(["convert", oracle.golden_path("echo_seq.h5"), out]) == 0
     assert os.path.isfile(out)
-    got = keras.models.load_model(out).predict(oracle.load_io("echo_seq")["x"], verbose=0)
+    got = numbers(keras.models.load_model(out), oracle.load_io("echo_seq")["x"])[0]
     assert legacy_cases.max_abs_diff(got, legacy_cases.expected("echo_seq")) <= TOL
