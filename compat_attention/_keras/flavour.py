@@ -15,7 +15,7 @@ import os
 
 from packaging.version import Version
 
-from .detect import truthy
+from .detect import truthy, unsupported_keras
 
 #: The package name under which our classes are registered for serialization.
 PACKAGE = "compat_attention"
@@ -63,6 +63,8 @@ def _select_keras():
     return tf.keras, "tf.keras", tf, version
 
 
+if unsupported_keras():  # from package metadata, before an unsupported Keras is imported
+    raise ImportError(unsupported_keras())
 keras, FLAVOUR, tf, KERAS_VERSION = _select_keras()
 
 #: True on Keras 3 (any backend).
@@ -87,6 +89,13 @@ CAN_CUT_BATCH = TF_VERSION is not None and Version(TF_VERSION) >= Version("2.12"
 #: backend fails there ("'tuple' object has no attribute 'shape'", Bidirectional(LSTM(unroll=True))
 #: over an Embedding(mask_zero=True), Keras 3.15); unrolling changes no number, only speed.
 CAN_UNROLL_MASKED_BACKWARDS = BACKEND != "torch"
+
+#: Whether a transposed convolution with ``padding='same'`` and a stride > 1 computes what
+#: TensorFlow, JAX and Keras 2.0.8 compute. Measured: on Keras 3's torch backend, Keras 3.5.0
+#: through 3.14.0 shift Conv2DTranspose(strides=2, padding='same') by one pixel (the zoo's
+#: conv2d_stack: max abs diff 0.0595 on keras 3.5.0); Keras 3.15.1 crops torch's output as JAX
+#: pads, for every rank. Earlier Keras 3 on torch is taken as no better.
+TRANSPOSED_CONV_SAME_PADDING_EXACT = BACKEND != "torch" or Version(KERAS_VERSION) >= Version("3.15.1")
 
 #: Keyword arguments the running ``keras.layers.RNN`` accepts besides ``cell``.
 RNN_KWARGS = (

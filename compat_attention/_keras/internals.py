@@ -1,5 +1,7 @@
 """The few reads of Keras internals the package needs, one spelling per flavour."""
 
+import functools
+
 from .flavour import KERAS_3, tf
 
 
@@ -60,3 +62,29 @@ def resolve_weight_settings(layer, **settings):
                "constraint": keras.constraints.get}
     for key, value in settings.items():
         setattr(layer, key, getters[key.rsplit("_", 1)[1]](value))
+
+
+@functools.lru_cache(maxsize=None)
+def initializer_class_name(class_name):
+    """The class name under which the running Keras deserializes the initializer ``class_name``.
+
+    Keras 2 named its initializer classes ``Orthogonal``, ``GlorotUniform``, ...; some Keras 3
+    releases register one of them only under a longer name (``OrthogonalInitializer``: Keras 3.0
+    to 3.3 refuse ``{'class_name': 'Orthogonal'}``). Asks the running Keras, not its version.
+
+    Args:
+        class_name: an initializer class name from a saved config.
+
+    Returns:
+        ``class_name`` itself when this Keras reads it, else its ``<name>Initializer`` spelling
+        when this Keras reads that, else None (this Keras has no such initializer).
+    """
+    from .flavour import keras
+
+    for candidate in (class_name, class_name + "Initializer"):
+        try:
+            keras.initializers.get({"class_name": candidate, "config": {}})
+        except (ValueError, TypeError):
+            continue
+        return candidate
+    return None

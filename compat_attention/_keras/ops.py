@@ -44,12 +44,21 @@ def _keras3_split(x, sizes):
     return keras.ops.split(x, list(_cumsum(sizes[:-1])), axis=-1)
 
 
+def _keras3_concatenate(tensors, axis=-1):
+    # Weights are read first: Keras 3.5's JAX backend cannot concatenate a KerasVariable
+    # ("Could not convert <KerasVariable ...> to a NumPy dtype"); the other ops take them.
+    # (A variable is whatever has ``assign``: a layer's weights there are the backend's own
+    # Variable class, which ``keras.Variable`` does not cover.)
+    values = [keras.ops.convert_to_tensor(t) if hasattr(t, "assign") else t for t in tensors]
+    return keras.ops.concatenate(values, axis=axis)
+
+
 def _keras3_ops():
     k = keras.ops
     return types.SimpleNamespace(
         cast=k.cast,
         clip=k.clip,
-        concatenate=lambda tensors, axis=-1: k.concatenate(list(tensors), axis=axis),
+        concatenate=_keras3_concatenate,
         dot=lambda x, w: k.matmul(x, w),
         expand_dims=k.expand_dims,
         zeros=k.zeros,

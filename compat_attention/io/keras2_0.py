@@ -5,10 +5,14 @@ GRU (z, r, h, with ``reset_after=False``), Bidirectional (forward then backward)
 Embedding layouts are the modern ones; the golden fixtures check this numerically.
 """
 
+from .. import errors as _errors
+from .._keras import flavour as _flavour
+from .._keras.internals import initializer_class_name
 from ..decoder.layer import AttentionDecoder
 from ..layers.activations import LEGACY_HARD_SIGMOID
 from .rewrites import RECURRENT_CLASSES, RewriteSet
 from .source import Source
+from . import validate as _validate
 
 #: The rewrites for files written by Keras 2.0.x, in the order they run.
 KERAS_2_0 = RewriteSet("Keras 2.0.x")
@@ -62,6 +66,19 @@ def drop_embedding_input_length(class_name, config):
     return class_name == "Embedding" and config.pop("input_length", "absent") != "absent"
 
 
+@KERAS_2_0.layer_rewrite("Keras 2.0.8 saved initializers under their class names (Orthogonal, ...); the running "
+                         "Keras may know one only by its <name>Initializer spelling (Orthogonal: Keras 3.0-3.3).")
+def initializer_class_names(class_name, config):
+    changed = False
+    for key, value in config.items():
+        if key.endswith("_initializer") and isinstance(value, dict) and isinstance(value.get("class_name"), str):
+            name = initializer_class_name(value["class_name"])
+            if name is not None and name != value["class_name"]:
+                value["class_name"] = name
+                changed = True
+    return changed
+
+
 @KERAS_2_0.layer_rewrite("Keras 2.0.8 hard_sigmoid was clip(0.2x + 0.5, 0, 1), the LSTM/GRU default "
                          "recurrent_activation; Keras 3 redefined it with slope 1/6.")
 def legacy_hard_sigmoid(class_name, config):
@@ -89,6 +106,34 @@ def masked_steps_repeat_output(class_name, config):
         config["zero_output_for_mask"] = False
         return True
     return False
+
+
+# -- what this Keras cannot compute as Keras 2.0.8 did --------------------------------------
+#: Transposed convolutions (Keras 2.0.8 saved its Deconvolution2D/Deconv2D aliases as Conv2DTranspose).
+TRANSPOSED_CONV_CLASSES = ("Conv1DTranspose", "Conv2DTranspose", "Conv3DTranspose")
+
+
+@_validate._check(_validate.RESOURCES, "Keras 3.5.0-3.14.0 on the torch backend shift a transposed convolution with "
+                  "padding='same' and a stride > 1 by one pixel (flavour.TRANSPOSED_CONV_SAME_PADDING_EXACT); "
+                  "such a file is refused there rather than loaded with wrong numbers.")
+def transposed_conv_same_padding_exact(subject):
+    if _flavour.TRANSPOSED_CONV_SAME_PADDING_EXACT:
+        return
+
+    def visit(position, class_name, config):
+        strides = config.get("strides", 1)
+        strides = list(strides) if isinstance(strides, (list, tuple)) else [strides]
+        if (class_name in TRANSPOSED_CONV_CLASSES and str(config.get("padding", "valid")).lower() == "same"
+                and any(isinstance(s, int) and s > 1 for s in strides)):
+            subject.fail("%s %r with padding='same' and strides %s: %s computes it shifted by one pixel, "
+                         "not as Keras 2.0.8 did" % (class_name, config.get("name"), strides, _flavour.describe()),
+                         layer=position, error=_errors.UnsupportedVersionError,
+                         fix="pip install 'keras>=3.15.1', or use the TensorFlow or JAX backend (KERAS_BACKEND)")
+        if isinstance(config.get("layer"), dict):
+            visit(position, config["layer"]["class_name"], config["layer"]["config"])
+
+    for index, entry in enumerate(subject.layers):
+        visit((index, entry), entry["class_name"], entry["config"])
 
 
 #: Keras 2.0.x files: the rewrites above, and the legacy ``AttentionDecoder`` mapped to ours.

@@ -1,0 +1,65 @@
+"""``keras2_0.transposed_conv_same_padding_exact``: where the running Keras computes a transposed
+convolution with padding='same' and a stride > 1 shifted by one pixel (Keras 3.5.0-3.14.0 on torch,
+``flavour.TRANSPOSED_CONV_SAME_PADDING_EXACT`` False), a file holding one is refused in one typed
+line; elsewhere it loads. The capability is patched, so every environment runs both sides.
+"""
+
+import os
+
+import pytest
+
+from compat_attention import errors, load_legacy_model
+from compat_attention._keras import flavour
+from compat_attention.io import keras2_0, validate
+
+ZOO = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                   "legacy_reference", "zoo")
+
+
+def _model(class_name="Conv2DTranspose", padding="same", strides=(2, 2), wrapper=None):
+    layer = {"class_name": class_name, "config": {"name": "up", "filters": 2, "kernel_size": [3, 3],
+                                                  "padding": padding, "strides": list(strides)}}
+    if wrapper:
+        layer = {"class_name": wrapper, "config": {"name": "wrapped", "layer": layer}}
+    return {"class_name": "Sequential", "config": [layer]}
+
+
+def _check(model_config):
+    keras2_0.transposed_conv_same_padding_exact(validate.Subject("m.h5", model_config))
+
+
+def test_the_check_runs_with_the_loaders_resource_checks():
+    assert "transposed_conv_same_padding_exact" in [check.name for check in validate.RESOURCES]
+
+
+@pytest.mark.parametrize("model_config", [
+    _model(), _model("Conv3DTranspose", strides=(1, 2, 1)), _model("Conv1DTranspose", strides=(2,)),
+    _model(wrapper="TimeDistributed")], ids=["2d", "3d", "1d", "wrapped"])
+def test_refused_where_this_keras_shifts_it(monkeypatch, model_config):
+    monkeypatch.setattr(flavour, "TRANSPOSED_CONV_SAME_PADDING_EXACT", False)
+    with pytest.raises(errors.UnsupportedVersionError) as caught:
+        _check(model_config)
+    message = str(caught.value)
+    assert isinstance(caught.value, errors.LegacyFileError) and "\n" not in message
+    assert message.startswith("m.h5: ") and "'up'" in message and "Transpose" in message
+    assert "shifted by one pixel" in message and "keras>=3.15.1" in message and "JAX" in message
+
+
+@pytest.mark.parametrize("model_config", [_model(padding="valid"), _model(strides=(1, 1)), _model("Conv2D")],
+                         ids=["valid", "stride-1", "not-transposed"])
+def test_accepted_where_nothing_shifts(monkeypatch, model_config):
+    monkeypatch.setattr(flavour, "TRANSPOSED_CONV_SAME_PADDING_EXACT", False)
+    _check(model_config)
+
+
+def test_accepted_where_this_keras_computes_it_exactly(monkeypatch):
+    monkeypatch.setattr(flavour, "TRANSPOSED_CONV_SAME_PADDING_EXACT", True)
+    _check(_model())
+
+
+def test_load_refuses_the_zoo_file_before_building(monkeypatch):
+    monkeypatch.setattr(flavour, "TRANSPOSED_CONV_SAME_PADDING_EXACT", False)
+    path = os.path.join(ZOO, "conv2d_stack.h5")
+    with pytest.raises(errors.UnsupportedVersionError) as caught:
+        load_legacy_model(path)
+    assert str(caught.value).startswith(path) and "Conv2DTranspose 'conv2d_transpose_1'" in str(caught.value)
