@@ -7,7 +7,8 @@ The hierarchy, for ``except`` clauses::
       LegacyFileError (ValueError)       a model file, or an output path, that cannot be used
         NotAFileError (OSError too)      missing, a directory, empty
         NotHDF5Error, NotAKerasFileError, UnsupportedVersionError, UnknownLayerError,
-        UnsafeLambdaError, WeightMismatchError, OutputExistsError, VerificationError,
+        UnknownTrainingObjectError, UnsafeLambdaError, WeightMismatchError, OutputExistsError,
+        VerificationError,
         MalformedFileError               a config or weights that break what Keras 2.x wrote
           ResourceLimitError             sizes beyond what the file stores, or beyond the cap
 """
@@ -77,6 +78,11 @@ class UnsupportedVersionError(LegacyFileError):
 
 class UnknownLayerError(LegacyFileError):
     """The model names a layer class that neither Keras nor compat_attention provides."""
+
+
+class UnknownTrainingObjectError(LegacyFileError):
+    """``compile=True``: the file's training config names a loss or metric that neither Keras nor
+    ``custom_objects`` provides (Keras itself raises on an unknown metric)."""
 
 
 class UnsafeLambdaError(LegacyFileError):

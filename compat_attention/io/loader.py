@@ -14,7 +14,7 @@ Whatever escapes Keras on the way leaves as a ``LegacyFileError`` (``boundary.wr
 
 from .. import errors
 from . import validate
-from .attention_package import ATTENTION_PACKAGE_FILES
+from .attention_package import ATTENTION_PACKAGE_FILES, keras_format, load_keras_archive, weights_file_refused
 from .boundary import wrapped
 from .legacy_defaults import check_targets
 from .build import LayerFactory, assign_weights, build_model, compile_from_training_config
@@ -28,8 +28,8 @@ def load(path, source, compile=False, custom_objects=None, allow_lambda=False, m
     Args:
         path: the ``.h5`` file.
         source: the ``Source`` that wrote it.
-        compile: compile with the loss, metrics and optimizer class the file records.
-        custom_objects: dict of further layer classes the file names.
+        compile: compile with the loss, metrics and optimizer the file records (``optimizer_state``).
+        custom_objects: dict of further layer classes, and custom losses and metrics, the file names.
         allow_lambda: build ``Lambda`` layers (runs marshaled bytecode from the file).
         max_parameters: the most parameters the file may store or declare (default
             ``validate.MAX_PARAMETERS``, or ``$COMPAT_ATTENTION_MAX_PARAMETERS``).
@@ -58,7 +58,11 @@ def load(path, source, compile=False, custom_objects=None, allow_lambda=False, m
                 raise errors.MalformedFileError(
                     legacy.path, "training_config is a %s, not an object" % type(legacy.training_config).__name__,
                     "load without compile=True, or use another copy of the file")
-            compile_from_training_config(model, source.training_config(legacy.training_config), legacy.path)
+            from .optimizer_state import resolve_training_objects  # as build does: its import builds an SGD
+
+            training_config = resolve_training_objects(
+                source.training_config(legacy.training_config), legacy.path, custom_objects)
+            compile_from_training_config(model, training_config, legacy.path)
     return model
 
 
@@ -72,9 +76,15 @@ def load_legacy_model(path, compile=False, custom_objects=None, allow_lambda=Fal
 
     Args:
         path: the ``.h5`` file (``model.save``, with or without optimizer state).
-        compile: compile the model with the loss, metrics and optimizer class the
-            file records (optimizer state is not restored).
-        custom_objects: dict of further layer classes the file names.
+        compile: compile the model with the loss, metrics and optimizer the file
+            records: every optimizer hyperparameter, and for Adam, RMSprop, Adagrad and
+            SGD the stored slots and iteration count, so that training resumes where
+            Keras 2.0.8 left off (``compat_attention.io.optimizer_state``). A custom loss
+            or metric the file names (2.0.8 saved a function by its name) must be in
+            ``custom_objects``: otherwise ``UnknownTrainingObjectError``, as Keras itself
+            refuses an unknown metric.
+        custom_objects: dict of further layer classes the file names, and of the custom
+            loss and metric functions it names (``{'top2': top2}``; with ``compile=True``).
         allow_lambda: build ``Lambda`` layers, which runs marshaled bytecode from
             the file. Off by default; only for files you trust.
         max_parameters: refuse files that store, or whose layer sizes need, more
@@ -86,7 +96,8 @@ def load_legacy_model(path, compile=False, custom_objects=None, allow_lambda=Fal
 
     Raises:
         LegacyFileError: (a subclass) with a one-line message naming the file,
-            the problem and the fix.
+            the problem and the fix; ``UnknownTrainingObjectError`` for a loss or metric
+            of the training config that neither Keras nor ``custom_objects`` provides.
 
     Example:
 
@@ -111,7 +122,10 @@ def load_attention_package_model(path, compile=False, custom_objects=None, max_p
     every weight is set from the file, counts and shapes checked first.
 
     Args:
-        path: the ``.h5`` file written by ``model.save()`` on tf.keras 2.
+        path: the ``.h5`` file written by ``model.save()`` on tf.keras 2, or its ``.keras``
+            archive (tf.keras >= 2.13, ``model.save('m.keras')``; a ``.weights.h5`` is refused in
+            one line: build the model in code and call ``model.load_weights``). A Keras that
+            reads neither format (tf.keras < 2.13) refuses both in one line, reading nothing.
         compile: compile the model with the loss, metrics and optimizer class the file
             records (optimizer state is not restored).
         custom_objects: dict of further layer classes the file names.
@@ -124,8 +138,13 @@ def load_attention_package_model(path, compile=False, custom_objects=None, max_p
         LegacyFileError: (a subclass) with a one-line message naming the file, the problem
             and the fix: a missing, broken or non-Keras file, a weights-only file, a file
             without the package's layer, a layer that cannot be rebuilt, weights that do
-            not fit.
+            not fit. ``UnsupportedVersionError`` for a ``.keras`` archive on tf.keras < 2.13.
     """
+    kind = keras_format(path)  # the formats of tf.keras >= 2.13: io/attention_package.py
+    if kind == "archive":
+        return load_keras_archive(path, compile=compile, custom_objects=custom_objects)
+    if kind == "weights":
+        raise weights_file_refused(path)
     return load(path, ATTENTION_PACKAGE_FILES, compile=compile, custom_objects=custom_objects,
                 max_parameters=max_parameters)
 

@@ -6,7 +6,13 @@ recompiles ``model`` with an optimizer built from every hyperparameter the file 
 inverse-time schedule) and sets its iteration count and slots (Adam's m and v, RMSprop's and
 Adagrad's accumulators, SGD's moments) from the file's ``optimizer_weights``, so that training
 resumes where Keras 2.0.8 left off. What the running optimizer computes differently is
-measured by ``tests/io_zoo/test_optimizer_state.py`` and listed in MIGRATION.md.
+measured by ``tests/io_zoo/test_optimizer_state.py`` and listed in MIGRATION.md: tf.keras 2.8-2.10's
+OptimizerV2 divides RMSprop's and Adagrad's steps by ``sqrt(a) + eps`` as Keras 2.0.8 did, Keras 3
+and tf.keras >= 2.11 by ``sqrt(a + eps)`` (no ``epsilon`` makes one the other).
+
+``resolve_training_objects(training_config, path, custom_objects)`` (called by the loader before
+compiling) turns the loss and metric names Keras 2.0.8 saved for custom functions into those
+functions, or refuses the file with ``UnknownTrainingObjectError``.
 """
 
 import re
@@ -73,35 +79,69 @@ def _split(class_name, stored, count):
 _COMPILE_METRICS = ("accuracy", "acc", "crossentropy", "ce")
 
 
-def resolve_metrics(training_config, path):
-    """The training config's metrics, custom ones resolved; one typed line for a name Keras cannot resolve.
+def _known(getter, name):
+    """Whether the running Keras resolves ``name`` itself (``keras.metrics.get`` / ``keras.losses.get``)."""
+    try:
+        return callable(getter(name))  # tf.keras 2.14's metrics.get hands an unknown name back as a str
+    except (ValueError, TypeError):
+        return False
 
-    Keras 3 resolves metric names only at the first training step; this resolves them at load
-    time. A custom metric of 2017 resolves when the model is loaded inside
-    ``keras.utils.custom_object_scope({name: function})`` (or registered with Keras).
-    """
-    metrics = training_config.get("metrics")
 
+def _resolver(kind, getter, builtins, path, custom_objects):
+    """Resolve one ``kind`` ('loss', 'metric') name: ``custom_objects``, then Keras's registry and
+    ``custom_object_scope``, then Keras's own names (kept as the name); a name none knows raises."""
     def resolve(name):
-        if not isinstance(name, str) or name in _COMPILE_METRICS:
+        if not isinstance(name, str):
             return name
-        found = keras.utils.get_registered_object(name)  # a custom one: compile with the function itself
+        if name in (custom_objects or {}):
+            return custom_objects[name]
+        found = keras.utils.get_registered_object(name)  # custom_object_scope, register_keras_serializable
         if found is not None:
             return found
-        try:
-            if callable(keras.metrics.get(name)):  # tf.keras 2.14 hands an unknown name back as a str
-                return name
-        except (ValueError, TypeError):
-            pass
-        if found is None:
-            raise errors.UnknownLayerError(
-                path, "training_config names the metric %r, which this Keras does not know" % name,
-                "load inside keras.utils.custom_object_scope({%r: your_function}), or without compile=True" % name)
-        return found
+        if name in builtins or _known(getter, name):
+            return name
+        raise errors.UnknownTrainingObjectError(
+            path, "training_config names the %s %r, which this Keras does not know" % (kind, name),
+            "pass custom_objects={%r: your_function}, or load with compile=False" % name)
+    return resolve
 
-    if isinstance(metrics, dict):
-        return {k: resolve(v) if not isinstance(v, list) else [resolve(m) for m in v] for k, v in metrics.items()}
-    return [resolve(m) for m in metrics] if isinstance(metrics, list) else metrics
+
+def _nested(resolve, value):
+    """``value`` (a name, a list of names, or a dict of either, per output) with each name resolved.
+
+    A serialized object (a dict with ``class_name``, as tf.keras 2 wrote a ``Metric``) is left as is.
+    """
+    if isinstance(value, dict) and "class_name" not in value:
+        return {key: _nested(resolve, item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_nested(resolve, item) for item in value]
+    return resolve(value)
+
+
+def resolve_metrics(training_config, path, custom_objects=None):
+    """The training config's metrics, custom ones resolved (see ``resolve_training_objects``)."""
+    resolve = _resolver("metric", keras.metrics.get, _COMPILE_METRICS, path, custom_objects)
+    metrics = training_config.get("metrics")
+    return _nested(resolve, metrics) if metrics is not None else None
+
+
+def resolve_training_objects(training_config, path, custom_objects=None):
+    """A copy of ``training_config`` whose loss and metric names are the functions they name.
+
+    Keras 2.0.8 saved a custom loss or metric function by its ``__name__``. Each name resolves,
+    in this order, through ``custom_objects``, Keras's registry (``keras.utils.custom_object_scope``,
+    ``register_keras_serializable``) or Keras's own losses and metrics (kept as names). Keras 3
+    and tf.keras resolve names only at the first training step; this resolves them at load time.
+
+    Raises:
+        UnknownTrainingObjectError: a name nothing resolves (one line: the file, the name, the fix).
+    """
+    resolved = dict(training_config)
+    if resolved.get("loss") is not None:
+        resolved["loss"] = _nested(_resolver("loss", keras.losses.get, (), path, custom_objects), resolved["loss"])
+    if resolved.get("metrics") is not None:
+        resolved["metrics"] = resolve_metrics(training_config, path, custom_objects)
+    return resolved
 
 
 def restore_optimizer(model, training_config, path):

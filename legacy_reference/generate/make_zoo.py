@@ -8,8 +8,10 @@ numpy==1.13.3; see README.md beside this file)::
 
 Per case it writes ``<case>.h5`` (``model.save``) and ``<case>_io.npz``: ``x0, x1, ...`` the
 inputs exactly as fed to ``model.predict``, ``y0, y1, ...`` what it returned; compiled cases
-also store ``train_x*``/``train_y*`` (one batch) and ``after_step_w<i>``: every weight of
-``model.get_weights()`` after ONE ``train_on_batch`` on that batch, taken after the save.
+also store ``train_x*``/``train_y*`` (one batch), ``evaluate_before_step`` (``model.evaluate``
+on that batch after the save: the loss, then each metric, in the order of the manifest's
+``compiled.metrics_names``) and ``after_step_w<i>``: every weight of ``model.get_weights()``
+after ONE ``train_on_batch`` on that batch, taken after the save.
 ``manifest.json`` lists the cases, the layer classes each holds (wrapped ones too) and what
 a modern loader must do with it (``expect``: ``match`` or ``refuse``).
 
@@ -598,7 +600,7 @@ def lambda_layer(r):
 # ============================================================================================
 # Compiled models: optimizer state, one more training step
 # ============================================================================================
-def _compiled(name, optimizer, metrics=None):
+def _compiled(name, optimizer, metrics=None, loss="categorical_crossentropy"):
     def build(r):
         model = Sequential([
             L.Dense(6, activation="tanh", input_shape=(4,)),
@@ -606,7 +608,7 @@ def _compiled(name, optimizer, metrics=None):
         ])
         x = normal(r, 8, 4)
         y = np.eye(3, dtype="float32")[r.randint(0, 3, size=8)]
-        return model, [x], {"compile": (optimizer, "categorical_crossentropy", metrics or ["accuracy"]),
+        return model, [x], {"compile": (optimizer, loss, metrics or ["accuracy"]),
                             "fit": ([x], [y])}
     build.__name__ = name
     return build
@@ -616,6 +618,20 @@ def top2(y_true, y_pred):
     return keras.metrics.top_k_categorical_accuracy(y_true, y_pred, k=2)
 
 
+def brier(y_true, y_pred):
+    """A custom loss: the squared error summed over the classes (the Brier score)."""
+    return K.sum(K.square(y_pred - y_true), axis=-1)
+
+
+def true_class_prob(y_true, y_pred):
+    """A custom metric: the probability given to the true class."""
+    return K.sum(y_true * y_pred, axis=-1)
+
+
+#: The custom functions the compiled cases name (the legacy stack reloads its files with them).
+CUSTOM_OBJECTS = {"top2": top2, "brier": brier, "true_class_prob": true_class_prob}
+
+
 for _name, _opt in (("adam", lambda: keras.optimizers.Adam(lr=0.01)),
                     ("rmsprop", lambda: keras.optimizers.RMSprop(lr=0.01)),
                     ("adagrad", lambda: keras.optimizers.Adagrad(lr=0.05)),
@@ -623,6 +639,8 @@ for _name, _opt in (("adam", lambda: keras.optimizers.Adam(lr=0.01)),
                     ("sgd", lambda: keras.optimizers.SGD(lr=0.1))):
     case(_compiled("compiled_%s" % _name, _opt))
 case(_compiled("compiled_custom_metric", lambda: keras.optimizers.Adam(lr=0.01), ["accuracy", top2]))
+case(_compiled("compiled_custom_loss_metric", lambda: keras.optimizers.SGD(lr=0.1, momentum=0.9),
+               ["accuracy", true_class_prob], loss=brier))
 
 
 # ============================================================================================
@@ -651,7 +669,9 @@ def run_case(fn, out_dir):
         for i, a in enumerate(fy):
             npz["train_y%d" % i] = a
         entry["compiled"] = {"optimizer": type(model.optimizer).__name__, "steps_before_save": 2,
-                             "loss": loss, "metrics": [m if isinstance(m, str) else m.__name__ for m in metrics]}
+                             "loss": loss if isinstance(loss, str) else loss.__name__,
+                             "metrics": [m if isinstance(m, str) else m.__name__ for m in metrics],
+                             "metrics_names": list(model.metrics_names)}
     path = os.path.join(out_dir, name + ".h5")
     model.save(path)
     ys = model.predict(xs if len(xs) > 1 else xs[0])
@@ -662,14 +682,16 @@ def run_case(fn, out_dir):
         npz["y%d" % i] = a
     if "compile" in extra:
         fx, fy = extra["fit"]
-        npz["loss_before_step"] = np.float32(model.evaluate(fx, fy, verbose=0)[0])
+        evaluated = model.evaluate(fx, fy, verbose=0)
+        npz["loss_before_step"] = np.float32(evaluated[0])
+        npz["evaluate_before_step"] = np.asarray(evaluated, dtype="float32")  # in metrics_names' order
         model.train_on_batch(fx, fy)
         for i, w in enumerate(model.get_weights()):
             npz["after_step_w%d" % i] = w
         npz["after_step_y0"] = model.predict(fx[0])
     np.savez_compressed(os.path.join(out_dir, name + "_io.npz"), **npz)
     # reload on the legacy stack itself: the file must round-trip there
-    reloaded = keras.models.load_model(path, custom_objects={"top2": top2}) if name != "lambda_layer" else None
+    reloaded = keras.models.load_model(path, custom_objects=CUSTOM_OBJECTS) if name != "lambda_layer" else None
     if reloaded is not None:
         again = reloaded.predict(xs if len(xs) > 1 else xs[0])
         again = again if isinstance(again, list) else [again]
@@ -729,11 +751,13 @@ def main(argv):
         "io_npz_convention": "x<i>: input i as fed to model.predict; y<i>: output i as returned. Compiled cases: "
                              "train_x<i>/train_y<i> one batch, after_step_w<j> every weight after ONE more "
                              "train_on_batch on it (taken after the save), after_step_y0 the prediction on "
-                             "train_x0 then, loss_before_step the loss before that step.",
+                             "train_x0 then, loss_before_step the loss before that step, evaluate_before_step "
+                             "model.evaluate's loss and metrics then (compiled.metrics_names' order; only "
+                             "in cases generated since the entry records metrics_names).",
         "cases": entries,
     }
     with open(manifest_path, "w") as f:
-        json.dump(manifest, f, indent=1, sort_keys=True)
+        json.dump(manifest, f, indent=2, sort_keys=True)
         f.write("\n")
 
 
