@@ -16,6 +16,19 @@ def _save_suffixes():
 #: File suffixes ``model.save`` writes as a single reloadable file on the running Keras.
 SAVE_SUFFIXES = _save_suffixes()
 
+#: Whether the running Keras reads the Keras saving-v3 formats: ``.keras`` archives
+#: (``config.json`` + ``model.weights.h5`` in a zip) and ``.weights.h5`` files (weights by
+#: attribute path). Same fact as ``SAVE_SUFFIXES``: the formats came with tf.keras 2.13 (also
+#: tf_keras and Keras 3); before that ``load_model`` takes no archive and ``load_weights`` reads
+#: every ``.h5`` as the legacy layout (layer names, weights by position).
+READS_KERAS_V3_FILES = ".keras" in SAVE_SUFFIXES
+
+#: Whether Keras' own reader (``load_weights``, ``load_model``) finds the weights of a ``.keras``
+#: or ``.weights.h5`` file written by tf.keras 2.13 or 2.14. Those stored a model's layers under
+#: ``_layer_checkpoint_dependencies`` (not ``layers``); Keras 2.15 on (tf.keras 2.15, tf_keras)
+#: writes ``layers`` and looks only there, Keras 3 falls back to the old name.
+READS_TF_KERAS_2_13_LAYOUT = READS_KERAS_V3_FILES and (KERAS_3 or Version(KERAS_VERSION) < Version("2.15"))
+
 
 def write_saved_model(model, path):
     """Write ``model`` as a TensorFlow SavedModel whose ``serve`` endpoint runs it (see ``export.py``).

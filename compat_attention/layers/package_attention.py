@@ -26,6 +26,12 @@ WEIGHT_SUBLAYERS = {
     "bahdanau": ("bahdanau_v", "bahdanau_w1", "bahdanau_w2", "attention_vector"),
 }
 
+#: Per sub-layer name, the attribute that holds it: the package's attribute names, which the
+#: ``.keras`` and ``.weights.h5`` formats (tf.keras >= 2.13, Keras 3) store weights under
+#: (``<model path>/attention/w_c/vars/0``). The output matrix is named ``attention_vector`` but
+#: kept in ``w_c``.
+ATTRIBUTES = {"luong_w": "luong_w", "bahdanau_v": "bahdanau_v", "bahdanau_w1": "bahdanau_w1",
+              "bahdanau_w2": "bahdanau_w2", "attention_vector": "w_c"}
 
 @register_serializable()
 class Attention(keras.layers.Layer):
@@ -41,7 +47,9 @@ class Attention(keras.layers.Layer):
     then ``a = softmax(s)`` over the T steps, the context ``c = sum_t a_t x_t`` and the
     output ``tanh([c, h] W_c)``, ``W_c = attention_vector`` ``(2D, units)``. No matrix has
     a bias. Weights are created in this order (the package's), so weights saved by the
-    package load by position.
+    package load by position (``.h5``); each sub-layer is kept under the package's attribute
+    (``W_c`` in ``self.w_c``), so its ``.keras`` and ``.weights.h5`` files, which store weights
+    by attribute path, load too.
 
     Unlike ``keras.layers.Attention`` (dot-product attention over a query and a value
     sequence), this layer takes one sequence; the two share only the class name.
@@ -118,8 +126,10 @@ class Attention(keras.layers.Layer):
             build_sublayer(self.bahdanau_w1, (batch, features))
             self.bahdanau_w2 = self._dense(features, "bahdanau_w2")
             build_sublayer(self.bahdanau_w2, shape)
-        self.attention_vector = self._dense(self.units, "attention_vector", activation="tanh")
-        build_sublayer(self.attention_vector, (batch, 2 * features))
+        # Named attention_vector (its weight: <layer>/attention_vector/kernel), kept in w_c as the
+        # package keeps it, so the files that store weights by attribute path load both ways.
+        self.w_c = self._dense(self.units, "attention_vector", activation="tanh")
+        build_sublayer(self.w_c, (batch, 2 * features))
         super().build(input_shape)
 
     def call(self, inputs, training=None):
@@ -132,7 +142,7 @@ class Attention(keras.layers.Layer):
             scores = self.bahdanau_v(hidden)[:, :, 0]
         weights = ops.softmax(scores, axis=1)  # (B, T)
         context = ops.einsum("bt,btd->bd", weights, inputs)
-        vector = self.attention_vector(ops.concatenate([context, query], axis=-1))
+        vector = self.w_c(ops.concatenate([context, query], axis=-1))
         return (vector, weights) if self.return_attention else vector
 
     def compute_mask(self, inputs, mask=None):

@@ -1,10 +1,12 @@
 """compat_attention.Attention computes what the `attention` package (5.0.0) computes, and loads its files.
 
-Every env: the ``.h5`` files under ``tests/data/attention_pkg/`` were written by the real
-package on TF 2.14 (``tools/make_attention_pkg_fixtures.py``), with its predictions stored
-beside them; they must load and predict the same (max abs diff <= 1e-5, recorded as the
-``attention_pkg_max_abs_diff`` property). The ``attention_pkg`` tox env also has the package
-itself installed and compares with it live on random weights.
+Every env: the ``.h5``, ``.weights.h5`` and ``.keras`` files under ``tests/data/attention_pkg/``
+were written by the real package on TF 2.14 (``tools/make_attention_pkg_fixtures.py``,
+``tools/make_attention_pkg_keras_fixtures.py``), with its predictions stored beside them; they
+must load with the very weights the package saved and predict the same (max abs diff <= 1e-5,
+recorded as the ``attention_pkg_max_abs_diff`` property). The ``attention_pkg`` tox env also has
+the package itself installed: it compares with it live on random weights, and writes every
+format with it for our layer to load.
 """
 
 import json
@@ -15,13 +17,15 @@ import numpy as np
 import pytest
 
 from compat_attention import load_legacy_weights
-from compat_attention._keras.flavour import FLAVOUR, KERAS_3, keras
+from compat_attention.errors import NotAKerasFileError, UnsupportedVersionError
+from compat_attention._keras.flavour import FLAVOUR, KERAS_3, describe, keras
 from compat_attention._keras.ops import ops
-from compat_attention._keras.saving import SAVE_SUFFIXES
-from compat_attention.io.attention_package import describe_rewrite, plan_attention_package_model
+from compat_attention._keras.saving import READS_KERAS_V3_FILES, READS_TF_KERAS_2_13_LAYOUT, SAVE_SUFFIXES
+from compat_attention.io import attention_package
+from compat_attention.io.attention_package import describe_rewrite, load_keras_archive, plan_attention_package_model
 from compat_attention.io.h5file import read_legacy_file
 from compat_attention.io.loader import load_attention_package_model
-from compat_attention.layers.package_attention import SCORES, WEIGHT_SUBLAYERS, Attention
+from compat_attention.layers.package_attention import ATTRIBUTES, SCORES, WEIGHT_SUBLAYERS, Attention
 from support import DATA as TEST_DATA
 from support.bad_files import with_config
 from support.harness import round_trip, sha256
@@ -66,13 +70,16 @@ def max_abs_diff(got, want):
     return float(np.abs(got.astype(np.float64) - want).max())
 
 
-def build_in_code(case, **names):
+def build_in_code(case, kind="functional", **names):
     """The fixture's architecture written with compat_attention (what a user would write)."""
     score = str(stored(case)["score"])
+    lstm = keras.layers.LSTM(16, return_sequences=True, name=names.get("lstm"))
+    attention = Attention(units=32, score=score, name=names.get("attention"))
+    dense = keras.layers.Dense(3, name=names.get("dense"))
+    if kind == "sequential":
+        return keras.Sequential([keras.Input((10, 8)), lstm, attention, dense])
     inputs = keras.Input((10, 8))
-    x = keras.layers.LSTM(16, return_sequences=True, name=names.get("lstm"))(inputs)
-    x = Attention(units=32, score=score, name=names.get("attention"))(x)
-    return keras.Model(inputs, keras.layers.Dense(3, name=names.get("dense"))(x))
+    return keras.Model(inputs, dense(attention(lstm(inputs))))
 
 
 def numpy_attention(x, kernels, score):
@@ -200,6 +207,175 @@ def test_sequential_without_input_layer_loads(tmp_path):
     model = load_attention_package_model(path)
     data = stored("bahdanau_sequential")
     assert max_abs_diff(model.predict(data["x"], verbose=0), data["y"]) <= TOL
+
+
+# -- the formats of tf.keras >= 2.13: .keras archives and .weights.h5 ------------------------
+# They store each weight under its layer's attribute path (.../attention/w_c/vars/0), so our
+# layer keeps its sub-layers under the package's attribute names. A Keras before them (tf.keras
+# < 2.13) reads neither: the tests that read them skip there, and the loader's refusal is tested.
+
+needs_keras_v3_files = pytest.mark.skipif(
+    not READS_KERAS_V3_FILES, reason="this Keras (%s) reads no .keras archive or .weights.h5 file: the formats "
+    "came with tf.keras 2.13" % describe())
+# The committed files were written by tf.keras 2.14, whose layout Keras 2.15 on (tf_keras) does not
+# find with its own reader; load_attention_package_model reads them there too.
+KERAS_READS_THE_FIXTURES_ITSELF = "Keras' own reader of this Keras (%s) finds no layer of a tf.keras 2.13/2.14 " \
+    ".keras or .weights.h5 file (stored under _layer_checkpoint_dependencies, not layers)" % describe()
+needs_tf_keras_2_13_layout = pytest.mark.skipif(not READS_TF_KERAS_2_13_LAYOUT, reason=KERAS_READS_THE_FIXTURES_ITSELF)
+
+KERAS_FORMATS = json.load(open(os.path.join(DATA, "keras_formats.json")))
+# A Keras 3 archive of our layer (the model loader refuses it: keras.models.load_model reads it).
+KERAS_3_ARCHIVE = os.path.join(DATA, "ours_keras3_luong_functional.keras")
+
+
+def attention_attributes(weights_h5):
+    """The attributes under which a ``.weights.h5`` stores the Attention layer's kernels."""
+    import h5py
+
+    found = set()
+    with h5py.File(weights_h5, "r") as f:
+        def visit(name, obj):
+            parts = name.split("/")
+            if isinstance(obj, h5py.Dataset) and "attention" in parts:
+                found.add(parts[parts.index("attention") + 1])
+        f.visititems(visit)
+    return sorted(found)
+
+
+def package_attributes(score):
+    return sorted(ATTRIBUTES[sub] for sub in WEIGHT_SUBLAYERS[score])
+
+
+def assert_weights_are_the_packages(model, case):
+    got = [np.asarray(w) for w in model.get_weights()]
+    want = stored(case)["weights"]
+    assert len(got) == len(want)
+    for have, expected in zip(got, want):
+        np.testing.assert_array_equal(have, expected)
+
+
+def test_keras_format_fixtures_are_the_ones_the_tool_wrote():
+    assert KERAS_FORMATS["written_by"] == "tools/make_attention_pkg_keras_fixtures.py"
+    for name, digest in KERAS_FORMATS["sha256"].items():
+        assert sha256(os.path.join(DATA, name)) == digest, name
+    for case in CASES:
+        recorded = KERAS_FORMATS["cases"][case]
+        assert recorded["writer"].startswith("attention 5.0.0 on TensorFlow 2.14.")
+        assert recorded["attributes"] == attention_attributes(fixture(case, ".weights.h5"))
+        assert recorded["attributes"] == package_attributes(str(stored(case)["score"]))  # w_c, not attention_vector
+
+
+@needs_keras_v3_files
+@needs_tf_keras_2_13_layout
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("suffix", [".weights.h5", ".keras"])
+def test_package_weights_load_into_a_model_written_in_code(case, suffix, record_property):
+    data = stored(case)
+    model = build_in_code(case, kind=str(data["kind"]))
+    model.load_weights(fixture(case, suffix))  # Keras' own reader, by attribute path
+    assert_weights_are_the_packages(model, case)
+    diff = max_abs_diff(model.predict(data["x"], verbose=0), data["y"])
+    record_property(PROPERTY, diff)
+    print("%s%s on %s: max abs diff %.2e" % (case, suffix, FLAVOUR, diff))
+    assert diff <= TOL
+
+
+@needs_keras_v3_files
+@pytest.mark.parametrize("case", CASES)
+def test_package_keras_archive_loads(case, record_property):
+    path = fixture(case, ".keras")
+    before = sha256(path)
+    model = load_attention_package_model(path)
+    data = stored(case)
+    layer = model.get_layer("attention")
+    assert isinstance(layer, Attention) and layer.score == str(data["score"]) and layer.units == 32
+    assert isinstance(model, keras.Sequential) == (str(data["kind"]) == "sequential")
+    assert_weights_are_the_packages(model, case)
+    diff = max_abs_diff(model.predict(data["x"], verbose=0), data["y"])
+    diff_layer = max_abs_diff(keras.Model(model.inputs, layer.output).predict(data["x"], verbose=0), data["attention"])
+    record_property(PROPERTY, max(diff, diff_layer))
+    print("%s.keras on %s: max abs diff %.2e (model), %.2e (attention layer)" % (case, FLAVOUR, diff, diff_layer))
+    assert diff <= TOL and diff_layer <= TOL
+    assert sha256(path) == before
+
+
+@needs_keras_v3_files
+def test_package_keras_archive_compiles_with_its_loss_and_optimizer():
+    model = load_attention_package_model(fixture("luong_functional", ".keras"), compile=True)
+    data = stored("luong_functional")
+    assert type(model.optimizer).__name__ == "Adam"
+    assert float(np.ravel(model.evaluate(data["x"], data["y"], verbose=0))[0]) <= 1e-9
+
+
+@needs_keras_v3_files
+@needs_tf_keras_2_13_layout
+@pytest.mark.skipif(KERAS_3, reason="Keras 3's load_model refuses tf.keras 2 archive configs (time_major, "
+                                    "keras.src.engine modules); load_attention_package_model is the way there")
+def test_keras_2_load_model_reads_the_package_archive_with_custom_objects():
+    for case in CASES:
+        model = keras.models.load_model(fixture(case, ".keras"), custom_objects={"Attention": Attention}, compile=False)
+        assert isinstance(model.get_layer("attention"), Attention)
+        assert_weights_are_the_packages(model, case)
+        assert max_abs_diff(model.predict(stored(case)["x"], verbose=0), stored(case)["y"]) <= TOL, case
+
+
+@needs_keras_v3_files
+def test_model_loader_refuses_a_weights_file_and_a_keras_3_archive_in_one_line():
+    with pytest.raises(NotAKerasFileError, match=r"\.weights\.h5 file .*model\.load_weights\(path\)") as info:
+        load_attention_package_model(fixture("luong_functional", ".weights.h5"))
+    assert "\n" not in str(info.value)
+    with pytest.raises(UnsupportedVersionError, match="written by Keras 3.*keras.models.load_model") as info:
+        load_attention_package_model(KERAS_3_ARCHIVE)
+    assert "\n" not in str(info.value)
+
+
+@pytest.mark.skipif(READS_KERAS_V3_FILES, reason="this Keras (%s) reads .keras archives and .weights.h5 "
+                    "files: their refusal is for tf.keras < 2.13" % describe())
+def test_keras_before_2_13_refuses_keras_archives_and_weights_files_in_one_line(monkeypatch):
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the file was read before the refusal")
+
+    # Refused before the archive is opened, a model built or any weight read.
+    monkeypatch.setattr(attention_package, "_read_archive", must_not_run)
+    monkeypatch.setattr(attention_package, "build_model", must_not_run)
+    monkeypatch.setattr(keras.Model, "load_weights", must_not_run)
+    archives = [fixture(case, ".keras") for case in CASES] + [KERAS_3_ARCHIVE]
+    for path in archives:
+        before = sha256(path)
+        for load in (load_attention_package_model, load_keras_archive):
+            with pytest.raises(UnsupportedVersionError) as info:
+                load(path)
+            message = str(info.value)
+            assert "\n" not in message
+            assert message == "%s: is a .keras archive, a format that came with tf.keras 2.13: %s reads none; " \
+                "upgrade to TensorFlow >= 2.13, or load the package's .h5 file (model.save('model.h5')) with " \
+                "load_attention_package_model" % (path, describe()), message
+            assert info.value.path == path
+        assert sha256(path) == before, path
+    for path in [fixture(case, ".weights.h5") for case in CASES]:
+        before = sha256(path)
+        with pytest.raises(NotAKerasFileError, match=r"\.weights\.h5 file .*came with tf\.keras 2\.13: .*reads none; "
+                           r"upgrade to TensorFlow >= 2\.13") as info:
+            load_attention_package_model(path)
+        assert "\n" not in str(info.value) and str(info.value).startswith(path + ": ")
+        assert describe() in str(info.value)
+        assert sha256(path) == before, path
+
+
+@needs_keras_v3_files
+@pytest.mark.parametrize("score", SCORES)
+def test_our_files_now_store_the_packages_layout(tmp_path, score):
+    rng = np.random.RandomState(4)
+    inputs = keras.Input((5, 3))
+    model = keras.Model(inputs, Attention(4, score=score, name="attention")(inputs))
+    model.set_weights([rng.normal(0, 0.7, tuple(w.shape)).astype("float32") for w in model.weights])
+    path = str(tmp_path / "m.weights.h5")
+    model.save_weights(path)
+    assert attention_attributes(path) == package_attributes(score)
+    again = keras.Model(inputs, Attention(4, score=score, name="attention")(inputs))
+    again.load_weights(path)
+    for a, b in zip(model.get_weights(), again.get_weights()):
+        np.testing.assert_array_equal(a, b)
 
 
 # -- bad files: tests/io/test_bad_input.py, with the corpus of every loader ------------------
@@ -364,3 +540,85 @@ def test_live_package_files_saved_now_load(tmp_path, record_property):
     report = ", ".join("%s T=%s: %.1e" % (score, steps, diff) for (score, steps), diff in diffs.items())
     print("saved now: " + report)
     assert max(diffs.values()) <= TOL, report
+
+
+LIVE_FORMATS = (".h5", ".weights.h5", ".keras")
+LIVE_TOL = 1e-6  # same TensorFlow, same weights: only the order of float32 operations differs
+
+
+def _package_model(score, kind):
+    layers = [keras.layers.LSTM(6, return_sequences=True), PackageAttention(units=4, score=score, name="attention"),
+              keras.layers.Dense(2)]
+    if kind == "sequential":
+        model = keras.Sequential([keras.Input((7, 5))] + layers)
+    else:
+        inputs = keras.Input((7, 5))
+        x = inputs
+        for layer in layers:
+            x = layer(x)
+        model = keras.Model(inputs, x)
+    rng = np.random.RandomState(11)
+    model.set_weights([rng.normal(0, 0.7, tuple(w.shape)).astype("float32") for w in model.weights])
+    return model
+
+
+def _our_model(score, kind):
+    layers = [keras.layers.LSTM(6, return_sequences=True), Attention(units=4, score=score, name="attention"),
+              keras.layers.Dense(2)]
+    if kind == "sequential":
+        return keras.Sequential([keras.Input((7, 5))] + layers)
+    inputs = keras.Input((7, 5))
+    x = inputs
+    for layer in layers:
+        x = layer(x)
+    return keras.Model(inputs, x)
+
+
+@needs_keras_v3_files
+@needs_package
+@pytest.mark.parametrize("kind", ["functional", "sequential"])
+@pytest.mark.parametrize("score", SCORES)
+def test_live_package_writes_every_format_and_ours_loads_it(tmp_path, score, kind, record_property):
+    theirs = _package_model(score, kind)
+    x = np.random.RandomState(12).normal(0, 1, (6, 7, 5)).astype("float32")
+    want = np.asarray(theirs.predict(x, verbose=0), np.float64)
+    ours_attention = {"Attention": Attention}  # ours in place of the package's class
+    loaded = {}
+    for suffix in LIVE_FORMATS:
+        path = str(tmp_path / ("%s_%s%s" % (score, kind, suffix)))
+        if suffix == ".weights.h5":
+            theirs.save_weights(path)
+            model = _our_model(score, kind)
+            model.load_weights(path)
+            loaded[suffix + " load_weights"] = model
+        else:
+            theirs.save(path)
+            loaded[suffix + " load_attention_package_model"] = load_attention_package_model(path)
+            loaded[suffix + " load_model"] = keras.models.load_model(path, custom_objects=ours_attention, compile=False)
+    diffs = {}
+    for how, model in loaded.items():
+        assert isinstance(model.get_layer("attention"), Attention), how
+        for have, expected in zip(model.get_weights(), theirs.get_weights()):
+            np.testing.assert_array_equal(have, expected)
+        diffs[how] = max_abs_diff(model.predict(x, verbose=0), want)
+    record_property(PROPERTY, max(diffs.values()))
+    report = ", ".join("%s: %.1e" % item for item in diffs.items())
+    print("live %s %s: %s" % (score, kind, report))
+    assert max(diffs.values()) <= LIVE_TOL, report
+
+
+@needs_keras_v3_files
+@needs_package
+@pytest.mark.parametrize("score", SCORES)
+def test_live_package_loads_the_weights_files_we_write_now(tmp_path, score):
+    ours = _our_model(score, "functional")
+    rng = np.random.RandomState(13)
+    ours.set_weights([rng.normal(0, 0.7, tuple(w.shape)).astype("float32") for w in ours.weights])
+    path = str(tmp_path / "ours.weights.h5")
+    ours.save_weights(path)
+    theirs = _package_model(score, "functional")
+    theirs.load_weights(path)
+    for have, expected in zip(theirs.get_weights(), ours.get_weights()):
+        np.testing.assert_array_equal(have, expected)
+    x = rng.normal(0, 1, (4, 7, 5)).astype("float32")
+    assert max_abs_diff(ours.predict(x, verbose=0), np.asarray(theirs.predict(x, verbose=0), np.float64)) <= LIVE_TOL
