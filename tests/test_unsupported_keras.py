@@ -70,6 +70,7 @@ def test_import_refuses_before_importing_the_old_keras(tmp_path):
     (site / "keras").mkdir()
     (site / "keras" / "__init__.py").write_text("open(%r, 'w').close()\n" % str(marker))
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(site), ROOT]))
+    env.pop("TF_USE_LEGACY_KERAS", None)  # that Python has Keras 2.0.8 only: no tf_keras to opt into
     run = subprocess.run([sys.executable, "-c", "import compat_attention"], capture_output=True, text=True,
                          env=env, cwd=str(tmp_path), timeout=120)
     assert run.returncode == 1
