@@ -22,19 +22,23 @@ def _installed(monkeypatch, **versions):
     monkeypatch.setattr(detect, "distribution_version", lambda name: names.get(name))
 
 
-@pytest.mark.parametrize("versions,found", [
-    (dict(keras="2.0.8", tensorflow="1.3.0"), "keras 2.0.8 with tensorflow 1.3.0"),
-    (dict(keras="1.2.2"), "keras 1.2.2"),
-    (dict(tensorflow="2.4.1"), "tensorflow 2.4.1"),
-    (dict(keras="2.7.0", tensorflow="2.7.0"), "keras 2.7.0 with tensorflow 2.7.0"),
-    (dict(keras="4.0.0"), "keras 4.0.0"),
+UPGRADE_TF = "pip install --upgrade tensorflow-cpu (or keras>=3.5 with jax or torch)"
+
+
+@pytest.mark.parametrize("versions,found,fix", [
+    (dict(keras="2.0.8", tensorflow="1.3.0"), "keras 2.0.8 with tensorflow 1.3.0", UPGRADE_TF),
+    (dict(keras="1.2.2"), "keras 1.2.2", UPGRADE_TF),
+    (dict(tensorflow="2.4.1"), "tensorflow 2.4.1", UPGRADE_TF),
+    (dict(keras="2.7.0", tensorflow="2.7.0"), "keras 2.7.0 with tensorflow 2.7.0", UPGRADE_TF),
+    (dict(keras="3.0.0", tensorflow="2.16.2"), "keras 3.0.0", "pip install --upgrade keras"),
+    (dict(keras="4.0.0"), "keras 4.0.0", "pip install 'keras>=3.0.5,<4'"),
 ])
-def test_unsupported_versions_get_one_line_naming_what_is_installed_and_what_works(monkeypatch, versions, found):
+def test_unsupported_versions_get_one_line_naming_what_is_installed_and_what_works(monkeypatch, versions, found, fix):
     _installed(monkeypatch, **versions)
     reason = detect.unsupported_keras(environ={})
     assert reason is not None and "\n" not in reason
-    assert "this Python has %s:" % found in reason
-    assert detect.supported_range() in reason and "pip install --upgrade tensorflow-cpu" in reason
+    assert reason.endswith("this Python has %s: %s" % (found, fix))
+    assert reason.startswith("compat_attention runs on " + detect.supported_range())
 
 
 @pytest.mark.parametrize("versions,environ", [

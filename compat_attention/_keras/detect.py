@@ -56,15 +56,19 @@ def installed_flavour(environ=None):
 
 #: The oldest versions this package is tested on (tox.ini's envs); see ``supported_range``.
 MIN_TENSORFLOW_FOR_TF_KERAS = "2.8"
-MIN_KERAS_3 = "3.3.3"
+#: Keras 3.0.5 was the newest Keras 3 when TensorFlow 2.16 (the first on Keras 3) came out;
+#: 3.0.0 lacks ``AlphaDropout`` and ``InputLayer(batch_input_shape=...)`` (measured).
+MIN_KERAS_3 = "3.0.5"
+#: The oldest Keras 3 tested on JAX and PyTorch (tox.ini's jax_old, torch_old); not enforced.
+MIN_KERAS_3_OTHER_BACKENDS = "3.5"
 #: The newest Keras major known to work; a later major is refused.
 MAX_KERAS_MAJOR = 3
 
 
 def supported_range():
     """The Keras versions this package runs on, in words (for error messages and the README)."""
-    return ("tf.keras of TensorFlow >= %s, tf_keras, or Keras 3 >= %s on TensorFlow, JAX or PyTorch"
-            % (MIN_TENSORFLOW_FOR_TF_KERAS, MIN_KERAS_3))
+    return ("tf.keras of TensorFlow >= %s, tf_keras, or Keras 3 >= %s on TensorFlow (>= %s on JAX or PyTorch)"
+            % (MIN_TENSORFLOW_FOR_TF_KERAS, MIN_KERAS_3, MIN_KERAS_3_OTHER_BACKENDS))
 
 
 def _version_tuple(version):
@@ -111,5 +115,10 @@ def unsupported_keras(environ=None):
         found = "tensorflow %s" % tf_version
     if found is None:
         return None
-    return ("compat_attention runs on %s; this Python has %s: pip install --upgrade tensorflow-cpu "
-            "(or keras>=%s with jax or torch)" % (supported_range(), found, MIN_KERAS_3))
+    if keras_tuple and keras_tuple[0] > MAX_KERAS_MAJOR:
+        fix = "pip install 'keras>=%s,<%d'" % (MIN_KERAS_3, MAX_KERAS_MAJOR + 1)
+    elif keras_tuple and keras_tuple[0] == 3:
+        fix = "pip install --upgrade keras"
+    else:
+        fix = "pip install --upgrade tensorflow-cpu (or keras>=%s with jax or torch)" % MIN_KERAS_3_OTHER_BACKENDS
+    return "compat_attention runs on %s; this Python has %s: %s" % (supported_range(), found, fix)

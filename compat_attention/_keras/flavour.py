@@ -97,6 +97,12 @@ CAN_UNROLL_MASKED_BACKWARDS = BACKEND != "torch"
 #: pads, for every rank. Earlier Keras 3 on torch is taken as no better.
 TRANSPOSED_CONV_SAME_PADDING_EXACT = BACKEND != "torch" or Version(KERAS_VERSION) >= Version("3.15.1")
 
+#: Whether ``Bidirectional(LSTM(..., return_state=True))`` builds. Keras 3.0.5-3.1.1 fail in
+#: their own Bidirectional.call ("can only concatenate list (not "tuple") to list"), plain
+#: Keras; 3.2.0 builds it. There, run a forward and a ``go_backwards=True`` layer side by side
+#: and pass both states as ``initial_state``.
+BIDIRECTIONAL_RETURNS_STATES = not KERAS_3 or Version(KERAS_VERSION) >= Version("3.2.0")
+
 #: Keyword arguments the running ``keras.layers.RNN`` accepts besides ``cell``.
 RNN_KWARGS = (
     ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask")

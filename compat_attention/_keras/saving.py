@@ -29,6 +29,12 @@ READS_KERAS_V3_FILES = ".keras" in SAVE_SUFFIXES
 #: writes ``layers`` and looks only there, Keras 3 falls back to the old name.
 READS_TF_KERAS_2_13_LAYOUT = READS_KERAS_V3_FILES and (KERAS_3 or Version(KERAS_VERSION) < Version("2.15"))
 
+#: Whether ``load_model`` reloads a ``.keras`` file holding a ``Bidirectional`` layer that this
+#: Keras wrote. Keras 3.0-3.3.2 cannot (its own bug, plain Keras: "Layer 'lstm_cell' expected 3
+#: variables, but received 0"; their legacy ``.h5`` writer fails on it too, while
+#: ``save_weights``/``load_weights`` of ``.weights.h5`` work); fixed in Keras 3.3.3.
+RELOADS_BIDIRECTIONAL_ARCHIVES = not KERAS_3 or Version(KERAS_VERSION) >= Version("3.3.3")
+
 
 def write_saved_model(model, path):
     """Write ``model`` as a TensorFlow SavedModel whose ``serve`` endpoint runs it (see ``export.py``).

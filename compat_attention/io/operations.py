@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import errors
 from .._keras.flavour import describe, keras
-from .._keras.saving import SAVE_SUFFIXES
+from .._keras.saving import RELOADS_BIDIRECTIONAL_ARCHIVES, SAVE_SUFFIXES
 from ..objects import custom_objects
 from . import validate
 from .boundary import guarded, wrapped
@@ -100,11 +100,30 @@ def convert_legacy_model(path, out, overwrite=False, allow_lambda=False):
     if os.path.abspath(out) == os.path.abspath(os.fspath(path)):
         raise errors.OutputExistsError(out, "is the input file", "write the conversion to another path")
     model = load_legacy_model(path, allow_lambda=allow_lambda)
+    if suffix == ".keras" and not RELOADS_BIDIRECTIONAL_ARCHIVES:
+        _refuse_unreloadable_bidirectional(model, out)
     folder = os.path.dirname(os.path.abspath(out))
     with wrapped(path, "saving the converted model to %s" % out,
                  fix="report it: the model loaded but this Keras could not save it"):
         _save_atomically(model, out, folder, suffix)
     return out
+
+
+def _nested_layers(model):
+    for layer in getattr(model, "layers", []):
+        yield layer
+        yield from _nested_layers(layer)
+
+
+def _refuse_unreloadable_bidirectional(model, out):
+    """Refuse to write a ``.keras`` file the running Keras could not load back (Keras 3.0-3.3.2)."""
+    for layer in _nested_layers(model):
+        if isinstance(layer, keras.layers.Bidirectional):
+            raise errors.UnsupportedVersionError(
+                out, "would hold the Bidirectional layer %r, and %s cannot reload a .keras file with a "
+                "Bidirectional layer (a Keras bug, fixed in 3.3.3)" % (layer.name, describe()),
+                "pip install 'keras>=3.3.3', or keep the legacy .h5 and load it with "
+                "compat_attention.load_legacy_model")
 
 
 def _save_atomically(model, out, folder, suffix):

@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 
 from compat_attention import AttentionDecoder
-from compat_attention._keras.flavour import keras
+from compat_attention._keras.flavour import BIDIRECTIONAL_RETURNS_STATES, keras
 from compat_attention._keras.ops import ops
+from compat_attention._keras.saving import RELOADS_BIDIRECTIONAL_ARCHIVES
 from legacy_reference import oracle
 from support import extended_reference
 from support.harness import flat, numbers, round_trip
@@ -141,6 +142,10 @@ def _bidirectional_model():
 
 
 def test_bidirectional_encoder_states_start_the_decoder_and_the_model_reloads(tmp_path):
+    if not BIDIRECTIONAL_RETURNS_STATES:  # Keras 3.0.5-3.1.1: plain Keras fails, before our layer
+        with pytest.raises(TypeError, match="can only concatenate list"):
+            _bidirectional_model()
+        return
     model, states_model = _bidirectional_model()
     w = _weights(seed=4, units=6)
     model.get_layer("decoder").set_weights(w)
@@ -150,7 +155,42 @@ def test_bidirectional_encoder_states_start_the_decoder_and_the_model_reloads(tm
     want, _ = extended_reference.decoder(seq, w, output_length=2, initial_state=np.concatenate([fh, bh], -1))
     assert got.shape == (B, 2, O)
     np.testing.assert_allclose(got, want, atol=1e-5)
-    round_trip(model, x, tmp_path, atol=1e-6)  # every format of SAVE_SUFFIXES predicts `got` again
+    if RELOADS_BIDIRECTIONAL_ARCHIVES:
+        round_trip(model, x, tmp_path, atol=1e-6)  # every format of SAVE_SUFFIXES predicts `got` again
+    else:
+        # Keras 3.0-3.3.2 cannot reload any Bidirectional model file (their bug, checked in
+        # tests/io/test_bidirectional_archives.py); the weights file is what works there.
+        path = str(tmp_path / "model.weights.h5")
+        model.save_weights(path)
+        again, _ = _bidirectional_model()
+        again.load_weights(path)
+        np.testing.assert_allclose(numbers(again, x)[0], got, atol=1e-6)
+
+
+def test_a_model_with_every_option_saves_and_reloads(tmp_path):
+    # Embedding(mask_zero) -> LSTM(return_state) -> AttentionDecoder with every option beyond the
+    # legacy layer: masked attention, the encoder's state as initial state, another output length,
+    # attention weights beside the outputs, teacher forcing (its targets as a second input), and
+    # another output activation. Saved in every format of this Keras, it predicts the same again.
+    n = 3
+    tokens, targets = keras.Input((T,), dtype="int32"), keras.Input((n, O))
+    embedded = keras.layers.Embedding(9, D, mask_zero=True)(tokens)
+    seq, h, _c = keras.layers.LSTM(U, return_sequences=True, return_state=True)(embedded)
+    decoder = AttentionDecoder(U, O, output_length=n, return_attention=True, mask_attention=True,
+                               teacher_forcing=True, output_activation="sigmoid", name="decoder")
+    y, attention = decoder(seq, initial_state=h, targets=targets)
+    model = keras.Model([tokens, targets], [y, attention])
+    ids = np.array([[3, 5, 0, 0], [1, 2, 7, 4]], "int32")
+    free = _one_hot(np.random.RandomState(8).randint(0, O, (B, n)), O)
+    got_y, got_a = numbers(model, [ids, free])
+    assert got_y.shape == (B, n, O) and got_a.shape == (B, n, T)
+    assert (got_a[0, :, 2:] == 0).all() and (got_a[1] > 0).all()  # the mask reached the attention
+    assert np.ptp(got_y) > 0 and np.abs(got_y.sum(-1) - 1.0).max() > 1e-2  # sigmoid, not softmax
+    _, reloaded = round_trip(model, [ids, free], tmp_path, atol=1e-6)  # every format predicts the same
+    for again in reloaded.values():
+        options = again.get_layer("decoder").get_config()
+        assert (options["output_length"], options["return_attention"], options["mask_attention"],
+                options["teacher_forcing"], options["output_activation"]) == (n, True, True, True, "sigmoid")
 
 
 def _one_hot(ints, width):

@@ -11,7 +11,7 @@ from compat_attention import (
 )
 from compat_attention._keras.flavour import KERAS_3, keras
 from compat_attention.cli import main as cli
-from compat_attention._keras.saving import SAVE_SUFFIXES
+from compat_attention._keras.saving import RELOADS_BIDIRECTIONAL_ARCHIVES, SAVE_SUFFIXES
 from legacy_reference import oracle
 from support import legacy_cases, legacy_writer
 from support.harness import numbers, sha256
@@ -102,6 +102,8 @@ def test_gru_encoder_and_decoder_in_the_middle_compute_the_legacy_numbers(tmp_pa
 
 @pytest.mark.parametrize("suffix", SAVE_SUFFIXES)
 def test_convert_then_plain_reload_gives_the_same_predictions(tmp_path, suffix):
+    if suffix == ".keras" and not RELOADS_BIDIRECTIONAL_ARCHIVES:
+        pytest.skip("the conversion is refused on this Keras: tests/io/test_bidirectional_archives.py")
     out = str(tmp_path / ("nmt" + suffix))
     convert_legacy_model(oracle.golden_path("nmt_bilstm.h5"), out)
     reloaded = keras.models.load_model(out)  # plain Keras: our classes are registered on import
