@@ -88,6 +88,8 @@ class AttentionDecoder(keras.layers.RNN):
             widths add up to ``units`` (they are concatenated, e.g. the forward
             and backward states of a ``Bidirectional`` encoder).
         targets: With ``teacher_forcing=True``: the true outputs (B, N, O).
+        inputs_mask: Filled in by Keras 3 (the mask of ``inputs`` when the call
+            has other tensor arguments); read like ``mask``.
 
     Returns:
         (B, N, output_dim) outputs (N = T unless ``output_length`` is set), or
@@ -201,12 +203,16 @@ class AttentionDecoder(keras.layers.RNN):
             )
         super().build(input_shape)
 
-    def call(self, inputs, mask=None, training=None, initial_state=None, targets=None):
+    def call(self, inputs, mask=None, training=None, initial_state=None, targets=None, inputs_mask=None):
         # The legacy decoder never read the mask: it attends over padded steps too.
         attention_mask = None
         if self.mask_attention:
-            # Keras passes no mask when the call has tensors besides `inputs` (initial_state=).
-            attention_mask = mask if mask is not None else keras_mask_of(inputs)
+            # When the call has tensors besides `inputs` (initial_state=, targets=), Keras 3
+            # passes the mask of `inputs` as `inputs_mask`, not `mask` (inside a compiled predict
+            # on JAX, Keras 3.5, it is found nowhere else); Keras 2 passes neither.
+            attention_mask = next((m for m in (mask, inputs_mask) if m is not None), None)
+            if attention_mask is None:
+                attention_mask = keras_mask_of(inputs)
         state = self._initial_decoder_state(initial_state)
         if targets is not None and not self.teacher_forcing:
             raise ValueError("AttentionDecoder got `targets` but was built with teacher_forcing=False; "
