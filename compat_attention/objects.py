@@ -30,3 +30,17 @@ def custom_objects():
         "AxisSum": AxisSum,
         "legacy_hard_sigmoid": legacy_hard_sigmoid,
     }
+
+
+def all_layers(model):
+    """Every layer of ``model``, the layers of nested models included, outermost first.
+
+    Args:
+        model: a Keras model (or any layer with a ``layers`` list).
+
+    Returns:
+        A generator of layers.
+    """
+    for layer in getattr(model, "layers", ()):
+        yield layer
+        yield from all_layers(layer)

@@ -7,6 +7,7 @@ from ._keras.flavour import keras
 from ._keras.internals import node_call_arguments
 from ._keras.ops import ops
 from .decoder.layer import AttentionDecoder
+from .objects import all_layers
 
 
 def attention_model(model, layer=None):
@@ -47,23 +48,15 @@ def attention_model(model, layer=None):
 def _find_decoder(model, layer):
     if isinstance(layer, AttentionDecoder):
         return layer
-    decoders = [l for l in _walk(model) if isinstance(l, AttentionDecoder)]
+    decoders = [l for l in all_layers(model) if isinstance(l, AttentionDecoder)]
     if layer is not None:
         decoders = [l for l in decoders if l.name == layer]
     if len(decoders) != 1:
-        names = [l.name for l in _walk(model) if isinstance(l, AttentionDecoder)]
+        names = [l.name for l in all_layers(model) if isinstance(l, AttentionDecoder)]
         raise errors.UsageError(
             "expected one AttentionDecoder%s in the model, found %s; pass layer=<name>."
             % (" named %r" % layer if layer else "", names or "none"))
     return decoders[0]
-
-
-def _walk(model):
-    for sub in model.layers:
-        yield sub
-        if hasattr(sub, "layers"):
-            for inner in _walk(sub):
-                yield inner
 
 
 def plot_attention(attention, input_labels=None, output_labels=None, path=None, title=None):

@@ -9,9 +9,9 @@ def keras_mask_of(tensor):
     """The Keras mask that the layer which made ``tensor`` attached to it, or None.
 
     Keras fills a layer's ``mask`` argument from its input only when the call
-    has a single tensor argument (Keras 3), or not at all when tensors are
-    passed as keywords (Keras 2); a layer called with ``initial_state=`` reads
-    the mask of its input with this instead.
+    has a single tensor argument; with more, Keras 3 fills ``inputs_mask``
+    instead and Keras 2 nothing: a layer called with ``initial_state=`` reads
+    the mask of its input with this there.
     """
     if KERAS_3:
         try:  # Keras 3 has no public spelling; on torch the mask lives in a side table

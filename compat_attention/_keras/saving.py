@@ -33,7 +33,8 @@ READS_TF_KERAS_2_13_LAYOUT = READS_KERAS_V3_FILES and (KERAS_3 or Version(KERAS_
 #: Keras wrote. Keras 3.0-3.3.2 cannot (its own bug, plain Keras: "Layer 'lstm_cell' expected 3
 #: variables, but received 0"; their legacy ``.h5`` writer fails on it too, while
 #: ``save_weights``/``load_weights`` of ``.weights.h5`` work); fixed in Keras 3.3.3.
-RELOADS_BIDIRECTIONAL_ARCHIVES = not KERAS_3 or Version(KERAS_VERSION) >= Version("3.3.3")
+BIDIRECTIONAL_ARCHIVES_FIXED_IN = "3.3.3"
+RELOADS_BIDIRECTIONAL_ARCHIVES = not KERAS_3 or Version(KERAS_VERSION) >= Version(BIDIRECTIONAL_ARCHIVES_FIXED_IN)
 
 
 def write_saved_model(model, path):

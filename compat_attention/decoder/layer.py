@@ -210,7 +210,7 @@ class AttentionDecoder(keras.layers.RNN):
             # When the call has tensors besides `inputs` (initial_state=, targets=), Keras 3
             # passes the mask of `inputs` as `inputs_mask`, not `mask` (inside a compiled predict
             # on JAX, Keras 3.5, it is found nowhere else); Keras 2 passes neither.
-            attention_mask = next((m for m in (mask, inputs_mask) if m is not None), None)
+            attention_mask = mask if mask is not None else inputs_mask
             if attention_mask is None:
                 attention_mask = keras_mask_of(inputs)
         state = self._initial_decoder_state(initial_state)

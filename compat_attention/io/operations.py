@@ -8,8 +8,8 @@ import numpy as np
 
 from .. import errors
 from .._keras.flavour import describe, keras
-from .._keras.saving import RELOADS_BIDIRECTIONAL_ARCHIVES, SAVE_SUFFIXES
-from ..objects import custom_objects
+from .._keras.saving import BIDIRECTIONAL_ARCHIVES_FIXED_IN, RELOADS_BIDIRECTIONAL_ARCHIVES, SAVE_SUFFIXES
+from ..objects import all_layers, custom_objects
 from . import validate
 from .boundary import guarded, wrapped
 from .build import lambda_layers
@@ -109,21 +109,16 @@ def convert_legacy_model(path, out, overwrite=False, allow_lambda=False):
     return out
 
 
-def _nested_layers(model):
-    for layer in getattr(model, "layers", []):
-        yield layer
-        yield from _nested_layers(layer)
-
-
 def _refuse_unreloadable_bidirectional(model, out):
     """Refuse to write a ``.keras`` file the running Keras could not load back (Keras 3.0-3.3.2)."""
-    for layer in _nested_layers(model):
+    for layer in all_layers(model):
         if isinstance(layer, keras.layers.Bidirectional):
             raise errors.UnsupportedVersionError(
                 out, "would hold the Bidirectional layer %r, and %s cannot reload a .keras file with a "
-                "Bidirectional layer (a Keras bug, fixed in 3.3.3)" % (layer.name, describe()),
-                "pip install 'keras>=3.3.3', or keep the legacy .h5 and load it with "
-                "compat_attention.load_legacy_model")
+                "Bidirectional layer (a Keras bug, fixed in %s)"
+                % (layer.name, describe(), BIDIRECTIONAL_ARCHIVES_FIXED_IN),
+                "pip install 'keras>=%s', or keep the legacy .h5 and load it with "
+                "compat_attention.load_legacy_model" % BIDIRECTIONAL_ARCHIVES_FIXED_IN)
 
 
 def _save_atomically(model, out, folder, suffix):

@@ -60,11 +60,3 @@ def test_convert_to_keras_is_refused_where_keras_cannot_reload_a_bidirectional(t
     assert len(err) == 1 and "bidirectional_1" in err[0]
     assert sha256(source) == before
 
-
-@needs_archives
-def test_convert_to_keras_without_a_bidirectional_runs_everywhere(tmp_path):
-    out = str(tmp_path / "echo.keras")
-    convert_legacy_model(oracle.golden_path("echo_seq_full.h5"), out)
-    stored = oracle.load_io("echo_seq")
-    got = numbers(keras.models.load_model(out), stored["x"])[0]
-    assert float(np.abs(got - stored["y"]).max()) <= 1e-5
