@@ -9,6 +9,11 @@ The house has three wings, each importing only downward (into ``_keras`` and ``e
 ``decoder`` (the legacy layer), ``layers`` (replacements for other copied layers),
 ``io`` (files of other Keras versions); ``migrate`` rewrites whole old programs,
 ``legacy`` gives them what Keras 3 removed, and ``cli`` is the command line.
+
+Two ways in do not import Keras: the command line (it imports Keras only for the commands that
+run it) and ``compat_attention.migrate`` (it rewrites source text). When this package is first
+imported by one of them, its public names are imported on first use instead, and the first of
+them used registers every class with Keras.
 """
 
 import os
@@ -31,6 +36,30 @@ def _started_as_the_command_line():
     command = list(getattr(sys, "orig_argv", []))
     target = command[command.index("-m") + 1] if "-m" in command[:-1] else ""
     return program == "-m" and target.split(".")[0] == "compat_attention"
+
+
+#: The parts of the package that need no Keras: importing one of them (as the first import of
+#: the package) leaves Keras unimported.
+KERAS_FREE_PARTS = ("compat_attention.migrate",)
+
+
+def _imported_for_a_keras_free_part():
+    """Whether this package is being imported only on the way to one of ``KERAS_FREE_PARTS``.
+
+    ``import compat_attention.migrate`` runs this package's ``__init__`` first; Python's import
+    system is then importing the submodule, which is named in its frame (CPython's
+    ``importlib._bootstrap._find_and_load_unlocked``). Anything else (a plain
+    ``import compat_attention``, another submodule, another interpreter) answers False.
+    """
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "_find_and_load_unlocked" and code.co_filename.startswith("<frozen importlib"):
+            name = frame.f_locals.get("name", "")
+            if name != __name__:
+                return any(name == part or name.startswith(part + ".") for part in KERAS_FREE_PARTS)
+        frame = frame.f_back
+    return False
 
 
 _LOCATIONS = {
@@ -63,10 +92,7 @@ _LOCATIONS = {
 }
 
 
-def __getattr__(name):
-    """The public names, imported on first use when the command line started the package."""
-    if name not in _LOCATIONS:
-        raise AttributeError("module 'compat_attention' has no attribute %r" % name)
+def _import_public_name(name):
     import importlib
 
     module, attribute = _LOCATIONS[name]
@@ -75,9 +101,22 @@ def __getattr__(name):
     return value
 
 
-if not _started_as_the_command_line():
+def __getattr__(name):
+    """The public names, imported on first use when the package was started without Keras.
+
+    The first one imports them all, which registers every class with Keras (as a plain
+    ``import compat_attention`` does), so ``keras.models.load_model`` finds them from then on.
+    """
+    if name not in _LOCATIONS:
+        raise AttributeError("module 'compat_attention' has no attribute %r" % name)
+    for other in _LOCATIONS:
+        _import_public_name(other)
+    return globals()[name]
+
+
+if not (_started_as_the_command_line() or _imported_for_a_keras_free_part()):
     for _name in _LOCATIONS:
-        __getattr__(_name)
+        _import_public_name(_name)
     del _name
 
 __all__ = [
