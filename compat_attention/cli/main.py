@@ -37,7 +37,6 @@ def build_parser():
     demo.add_argument("--png", default="attention_vs_baseline_loss.png", help="where to write the loss plot")
     demo.add_argument("--json", default=None, help="also write the accuracies and losses here")
     demo.add_argument("--progress", action="store_true", help="show Keras' progress bars while training")
-    demo.add_argument("--quiet", action="store_true", help=argparse.SUPPRESS)  # the default now; kept for old scripts
     demo.set_defaults(func=commands.cmd_demo)
 
     info = keras_command("info", help="print the versions of compat_attention and of the Keras it runs on")

@@ -66,6 +66,6 @@ def test_plot_losses_writes_a_png_or_says_how_to_get_one(tmp_path):
 
 def test_cli_demo_runs_end_to_end_in_a_tiny_form(tmp_path, capsys):
     png = str(tmp_path / "demo.png")
-    assert cli.main(["demo", "--repeats", "1", "--pairs", "100", "--png", png, "--quiet"]) == 0
+    assert cli.main(["demo", "--repeats", "1", "--pairs", "100", "--png", png]) == 0
     out = capsys.readouterr().out
     assert "Encoder-Decoder With Attention" in out and "Mean accuracy over 1 repeats" in out
