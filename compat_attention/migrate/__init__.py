@@ -1,15 +1,17 @@
 """``compat-attention migrate``: rewrite whole Keras 2.0.x programs for modern Keras.
 
-A pipeline of small named rules (``compat_attention.migrate.rules.RULES``), each fixing one
-legacy fact, runs over the program's LibCST tree, so comments and formatting survive.
-What a rule cannot migrate safely is reported as an :class:`Issue` (file, line, what, why,
-what to do), never guessed. Only ``libcst`` is imported here: no Keras, no TensorFlow.
+The rules of :data:`~compat_attention.migrate.pipeline.RULES` (small named classes, each fixing
+one legacy fact from the tables of :mod:`~compat_attention.migrate.spec`) run in order over the
+program's LibCST tree, so comments and formatting survive. What a rule cannot migrate safely is
+reported as an :class:`Issue` (file, line, what, why, what to do), never guessed. Only
+``libcst`` is imported here: no Keras, no TensorFlow.
 """
 
 from .api import migrate_file, migrate_source, resolve_target, sibling_resolver
 from .engine import TARGETS, migrate_module_text
+from .pipeline import RULES, Rule
 from .report import Issue, MigrationResult
-from .rules.pipeline import RULES, Rule
+from .source import SourceFile, read_source
 
-__all__ = ["Issue", "MigrationResult", "RULES", "Rule", "TARGETS", "migrate_source", "migrate_file",
-           "resolve_target", "sibling_resolver", "migrate_module_text"]
+__all__ = ["Issue", "MigrationResult", "RULES", "Rule", "SourceFile", "TARGETS", "migrate_source", "migrate_file",
+           "read_source", "resolve_target", "sibling_resolver", "migrate_module_text"]

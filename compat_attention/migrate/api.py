@@ -2,7 +2,9 @@
 
 import os
 
+from ..errors import UsageError
 from .engine import TARGETS, migrate_module_text
+from .source import read_source
 
 
 def resolve_target(target="auto"):
@@ -16,13 +18,13 @@ def resolve_target(target="auto"):
         ``'keras2'`` or ``'keras3'``.
 
     Raises:
-        ValueError: an unknown target.
+        UsageError: an unknown target (a ``ValueError`` too).
     """
     if target == "auto":
         from compat_attention._keras.detect import installed_flavour
         return installed_flavour() or "keras3"
     if target not in TARGETS:
-        raise ValueError("unknown target %r: use auto, keras2 or keras3" % (target,))
+        raise UsageError("unknown target %r: use auto, keras2 or keras3" % (target,))
     return target
 
 
@@ -61,9 +63,8 @@ def sibling_resolver(path):
         for candidate in (os.path.join(folder, *parts) + ".py", os.path.join(folder, *parts, "__init__.py")):
             if os.path.isfile(candidate):
                 try:
-                    with open(candidate, encoding="utf-8") as handle:
-                        return handle.read()
-                except (OSError, UnicodeDecodeError):
+                    return read_source(candidate).text
+                except UsageError:
                     return None
         return None
     return resolve
@@ -80,8 +81,6 @@ def migrate_file(path, target="auto"):
         A :class:`MigrationResult`.
 
     Raises:
-        OSError, UnicodeDecodeError: the file cannot be read as UTF-8 text.
+        UsageError: the file cannot be read, or is not UTF-8 text (one line: file, problem, fix).
     """
-    with open(path, encoding="utf-8", newline="") as handle:
-        text = handle.read()
-    return migrate_module_text(text, resolve_target(target), path, sibling_resolver(path))
+    return migrate_module_text(read_source(path).text, resolve_target(target), path, sibling_resolver(path))

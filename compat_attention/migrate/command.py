@@ -1,8 +1,10 @@
 """The ``compat-attention migrate`` subcommand: ``add_parser(subparsers)`` and ``run(args)``.
 
-Exit codes: 0 nothing to do (or written), 1 ``--check`` found changes or a bad path / an
-output that cannot be written (one ``compat-attention migrate: error: ...`` line on
-stderr), 2 something could not be migrated safely (each reported as ``FILE:LINE: ...``).
+Exit codes: 0 nothing to do (or written), 1 ``--check`` found changes, 2 something could not be
+migrated safely (each reported as ``FILE:LINE: ...``). A bad path or an output that cannot be
+written raises :class:`~compat_attention.errors.UsageError` (``"PATH: problem; fix"``), which the
+command line's one refusal path (``cli/main.py``) prints as ``compat-attention migrate: error:
+...`` with exit code 1.
 """
 
 import difflib
@@ -10,9 +12,10 @@ import os
 import shutil
 import sys
 
-from ..errors import UsageError  # a bad path or an output that cannot be written: "PATH: problem; fix"
+from ..errors import UsageError
 from .api import resolve_target, sibling_resolver
 from .engine import TARGETS, migrate_module_text
+from .source import read_source
 
 SKIP_DIRS = {".git", ".hg", ".tox", ".venv", "venv", "__pycache__", "node_modules", "build", "dist"}
 
@@ -46,11 +49,6 @@ def add_parser(subparsers):
     return parser
 
 
-def _error(message):
-    sys.stderr.write("compat-attention migrate: error: %s\n" % message)
-    return 1
-
-
 def collect(paths):
     """``[(file, relative name)]`` for the given files and the ``*.py`` files under folders.
 
@@ -75,20 +73,10 @@ def collect(paths):
     return found
 
 
-def _read(path):
+def _write(path, data):
     try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            return handle.read()
-    except UnicodeDecodeError:
-        raise UsageError("%s: not UTF-8 text; re-encode it as UTF-8" % path)
-    except OSError as error:
-        raise UsageError("%s: cannot read (%s); check permissions" % (path, error.strerror or error))
-
-
-def _write(path, text):
-    try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
+        with open(path, "wb") as handle:
+            handle.write(data)
     except OSError as error:
         raise UsageError("%s: cannot write (%s); choose a writable place" % (path, error.strerror or error))
 
@@ -102,16 +90,16 @@ def _shown(path):
 def _plan_outputs(results, out):
     """Check every output first, so that an error leaves nothing half-written."""
     targets = []
-    for result, rel in results:
+    for _, result, rel in results:
         if out is None:
             if os.path.exists(result.path + ".bak"):
                 raise UsageError("%s.bak: exists already; move it away (it may hold your original)" % result.path)
-            targets.append((result, result.path))
+            targets.append(result.path)
         else:
             dest = os.path.join(out, rel)
             if os.path.exists(dest):
                 raise UsageError("%s: exists already; --out never overwrites, choose an empty folder" % dest)
-            targets.append((result, dest))
+            targets.append(dest)
     return targets
 
 
@@ -122,46 +110,44 @@ def run(args):
         args: an argparse namespace with ``paths``, ``write``, ``check``, ``out``, ``target``.
 
     Returns:
-        The exit code: 0, 1 (``--check`` found changes, or a usage error) or 2 (unmigratable code reported).
+        The exit code: 0, 1 (``--check`` found changes) or 2 (unmigratable code reported).
+
+    Raises:
+        UsageError: a bad path, ``--out`` without ``--write``, or an output that cannot be written
+            (nothing is written then).
     """
     out = getattr(args, "out", None)
-    try:
-        if out is not None and not args.write:
-            raise UsageError("--out %s: only used with --write; add --write" % out)
-        target = resolve_target(args.target)
-        files = collect(args.paths)
-        results = []
-        for path, rel in files:
-            results.append((migrate_module_text(_read(path), target, path, sibling_resolver(path)), rel))
-        issues = [issue for result, _ in results for issue in result.issues]
-        changed = [(result, rel) for result, rel in results if result.changed]
-        if args.write:
-            if out is not None:
-                changed = results  # the output folder gets the whole program, unchanged files included
-            for result, dest in _plan_outputs(changed, out):
-                try:
-                    if out is None:
-                        shutil.copy2(result.path, result.path + ".bak")
-                    else:
-                        os.makedirs(os.path.dirname(os.path.abspath(dest)), exist_ok=True)
-                except OSError as error:
-                    raise UsageError("%s: cannot write (%s); choose a writable place" % (
-                        error.filename or dest, error.strerror or error))
-                _write(dest, result.code)
-                if result.changed:
-                    print("migrated %s -> %s (%s)" % (result.path, dest, ", ".join(result.applied)))
-        elif not args.check:
-            for result, _ in changed:
-                sys.stdout.writelines(difflib.unified_diff(
-                    result.source.splitlines(True), result.code.splitlines(True),
-                    "a/" + _shown(result.path), "b/" + _shown(result.path)))
-        elif changed:
-            for result, _ in changed:
-                print("would migrate %s (%s)" % (result.path, ", ".join(result.applied)))
-    except UsageError as error:
-        return _error(str(error))
-    except ValueError as error:
-        return _error(str(error))
+    if out is not None and not args.write:
+        raise UsageError("--out %s: only used with --write; add --write" % out)
+    target = resolve_target(args.target)
+    results = []
+    for path, rel in collect(args.paths):
+        source = read_source(path)
+        results.append((source, migrate_module_text(source.text, target, path, sibling_resolver(path)), rel))
+    issues = [issue for _, result, _ in results for issue in result.issues]
+    changed = [entry for entry in results if entry[1].changed]
+    if args.write:
+        written = results if out is not None else changed  # the output folder gets the whole program
+        for (source, result, _), dest in zip(written, _plan_outputs(written, out)):
+            try:
+                if out is None:
+                    shutil.copy2(result.path, result.path + ".bak")
+                else:
+                    os.makedirs(os.path.dirname(os.path.abspath(dest)), exist_ok=True)
+            except OSError as error:
+                raise UsageError("%s: cannot write (%s); choose a writable place" % (
+                    error.filename or dest, error.strerror or error))
+            _write(dest, source.encode(result.code))
+            if result.changed:
+                print("migrated %s -> %s (%s)" % (result.path, dest, ", ".join(result.applied)))
+    elif not args.check:
+        for _, result, _ in changed:
+            sys.stdout.writelines(difflib.unified_diff(
+                result.source.splitlines(True), result.code.splitlines(True),
+                "a/" + _shown(result.path), "b/" + _shown(result.path)))
+    else:
+        for _, result, _ in changed:
+            print("would migrate %s (%s)" % (result.path, ", ".join(result.applied)))
     for issue in issues:
         print(issue.format())
     if issues:

@@ -1,79 +1,71 @@
-"""The pipeline: parse once, run each rule for the target, add the imports rules asked for."""
+"""The engine: parse once, run the pipeline's rules for the target, apply the imports they asked for.
+
+Each rule is one pass over the current version of the tree. What a pass needs beyond the tree
+is computed once per version and only when asked for: scope analysis (:class:`Names`) when a
+rule resolves a name, positions when it reports a line. A rule whose ``triggers`` do not occur
+in the current text is skipped without a pass; a pass that returned every node it was given
+leaves the tree (and its computed metadata) as it was, without printing it.
+"""
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
+from libcst.metadata import MetadataWrapper, PositionProvider
 
+from . import spec
+from .pipeline import RULES
 from .report import Issue, MigrationResult
-from .rules.pipeline import RULES
-from .rules.base import Bindings
+from .rules.base import Names
 
-TARGETS = ("keras2", "keras3")
+TARGETS = spec.TARGETS
 
 
-class Context:
-    """What rules share while migrating one file.
+class FileContext:
+    """What the rules share while migrating one file.
 
     Attributes:
         target: ``'keras2'`` or ``'keras3'``.
         path: the file name used in reports.
         resolve_module: callable ``name -> source text or None`` for sibling modules.
-        issues: the :class:`Issue` list.
-        bindings: :class:`Bindings` of the module as the current rule sees it.
+        issues: the :class:`Issue` list, without duplicates.
     """
 
     def __init__(self, target, path, resolve_module):
         self.target, self.path, self.resolve_module = target, path, resolve_module
-        self.issues, self.imports, self.bindings = [], [], None
+        self.issues = []
 
     def report(self, line, rule, what, why, fix):
+        """Record an :class:`Issue` (once)."""
         issue = Issue(self.path, line, rule, what, why, fix)
         if issue not in self.issues:
             self.issues.append(issue)
 
-    def need_import(self, module, name, asname=None):
-        if (module, name, asname) not in self.imports:
-            self.imports.append((module, name, asname))
 
+class Tree:
+    """One version of the program: its tree, its text, and its metadata once a rule asks for it.
 
-def _is_import_line(stmt):
-    return isinstance(stmt, cst.SimpleStatementLine) and all(
-        isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)
-
-
-def _is_docstring(stmt):
-    return (isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1
-            and isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value, cst.SimpleString))
-
-
-def add_imports(module, wanted):
-    """Insert ``from M import N [as A]`` lines for those not already bound.
-
-    New lines go after the last top-level import that precedes the first function or
-    class (after a docstring or ``__future__`` import when there is none).
+    Attributes:
+        module: the ``libcst.Module``.
+        code: its source text.
     """
-    bindings = Bindings(module)
-    grouped = {}
-    for mod, name, asname in wanted:
-        local = asname or name
-        if bindings.names.get(local) == mod + "." + name:
-            continue
-        grouped.setdefault(mod, [])
-        if (name, asname) not in grouped[mod]:
-            grouped[mod].append((name, asname))
-    if not grouped:
-        return module
-    lines = []
-    for mod, names in grouped.items():
-        spec = ", ".join(n + (" as " + a if a else "") for n, a in names)
-        lines.append(cst.parse_statement("from %s import %s\n" % (mod, spec)))
-    body = list(module.body)
-    at = 0
-    for i, stmt in enumerate(body):
-        if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
-            break
-        if _is_import_line(stmt) or (i == 0 and _is_docstring(stmt)):
-            at = i + 1
-    return module.with_changes(body=body[:at] + lines + body[at:])
+
+    def __init__(self, module, code):
+        self.module, self.code = module, code
+        self._wrapper = self._names = None
+
+    def _metadata(self):
+        if self._wrapper is None:
+            self._wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
+        return self._wrapper
+
+    def names(self):
+        """:class:`Names` of this version (LibCST's scope analysis, computed on first use)."""
+        if self._names is None:
+            self._names = Names(self._metadata(), self.code)
+        return self._names
+
+    def line(self, node):
+        """1-based line of a node of this version (0 for a node a rule built)."""
+        position = self._metadata().resolve(PositionProvider).get(node)
+        return position.start.line if position is not None else 0
 
 
 def _syntax_issue(path, text, error):
@@ -91,38 +83,65 @@ def _syntax_issue(path, text, error):
                  "or by hand), then run migrate again")
 
 
+def run_rule(rule, tree, file):
+    """One pass of ``rule`` over ``tree``, then the imports it asked to add or drop.
+
+    Returns:
+        ``(module, code)`` of the new version, or None when the pass changed nothing.
+    """
+    transformer = rule(file, tree)
+    new = tree.module.visit(transformer)
+    if not transformer.changed and transformer.context is None:
+        return None
+    if transformer.context is not None:
+        from . import imports  # libcst.codemod: imported once a rule asks for an import
+
+        new = imports.apply(new, transformer.context)
+    code = new.code  # a rule that built an invalid tree fails here, inside the caller's guard
+    return (new, code) if code != tree.code else None
+
+
 def migrate_module_text(text, target, path, resolve_module=None, rules=None):
-    """Run the rule pipeline over one source text (see ``migrate_source``)."""
+    """Run the rule pipeline over one source text (see ``migrate_source``).
+
+    Args:
+        text: the source.
+        target: ``'keras2'`` or ``'keras3'``.
+        path: the file name used in reports.
+        resolve_module: callable ``module name -> source text or None`` for sibling modules.
+        rules: the rule classes to run, in order (default: the pipeline's ``RULES``).
+
+    Returns:
+        A :class:`MigrationResult`.
+
+    Raises:
+        ValueError: an unknown target.
+    """
     if target not in TARGETS:
         raise ValueError("target must be one of %s, got %r" % (TARGETS, target))
     try:
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return MigrationResult(path, text, text, [], [_syntax_issue(path, text, error)])
-    ctx = Context(target, path, resolve_module or (lambda name: None))
-    applied = []
+    file = FileContext(target, path, resolve_module or (lambda name: None))
+    tree, applied = Tree(module, text), []
     for rule in rules if rules is not None else RULES:
-        if target not in rule.targets:
+        if target not in rule.targets or not rule.triggered_by(tree.code):
             continue
-        ctx.bindings, ctx.imports = Bindings(module), []
-        issues_before = list(ctx.issues)
+        issues_before = list(file.issues)
         try:
-            wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-            new = wrapper.visit(rule.transformer(ctx))
-            if ctx.imports:
-                new = add_imports(new, ctx.imports)
-            new.code  # noqa: B018 - a rule that built an invalid tree fails here, inside the guard
+            new = run_rule(rule, tree, file)
         except Exception as error:  # noqa: BLE001 - a rule bug must cost one report, never the run
-            ctx.issues[:] = issues_before
-            ctx.report(1, rule.name, "rule %s skipped for this file (%s: %s)" % (rule.name, type(error).__name__, error),
-                       "the rule failed on code it did not expect, so it changed nothing here",
-                       "check what the rule covers by hand, and please report the file")
+            file.issues[:] = issues_before
+            file.report(1, rule.name, "rule %s skipped for this file (%s: %s)" % (rule.name, type(error).__name__, error),
+                        "the rule failed on code it did not expect, so it changed nothing here",
+                        "check what the rule covers by hand, and please report the file")
             continue
-        if new.code != module.code:
+        if new is not None:
             applied.append(rule.name)
-        module = new
-    issues = sorted(ctx.issues, key=lambda i: (i.line, i.rule, i.what))
-    return MigrationResult(path, text, module.code, applied, issues)
+            tree = Tree(*new)
+    issues = sorted(file.issues, key=lambda i: (i.line, i.rule, i.what))
+    return MigrationResult(path, text, tree.code, applied, issues)
 
 
-__all__ = ["Context", "TARGETS", "add_imports", "migrate_module_text"]
+__all__ = ["FileContext", "TARGETS", "Tree", "migrate_module_text", "run_rule"]

@@ -52,3 +52,12 @@ def test_every_public_function_and_method_has_a_docstring():
                 if not ast.get_docstring(node):
                     missing.append("%s:%s" % (path.name, node.name))
     assert missing == []
+
+
+def test_backend_functions_are_the_list_migrate_knows():
+    """``migrate`` knows legacy.backend's functions from its spec, without importing Keras: one list, held equal here."""
+    import compat_attention.legacy.backend as legacy
+    from compat_attention.migrate import spec
+
+    assert spec.LEGACY_BACKEND_FUNCTIONS == frozenset(legacy.__all__)
+    assert len(legacy.__all__) == len(set(legacy.__all__)) and all(callable(getattr(legacy, n)) for n in legacy.__all__)

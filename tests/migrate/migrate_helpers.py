@@ -26,3 +26,27 @@ def issues(source, target="keras3", modules=None):
 
 def dedent(text):
     return textwrap.dedent(text)
+
+
+#: A Keras 1/2.0 program with odd formatting and comments everywhere (the engine and pipeline tests).
+FORMATTED = textwrap.dedent('''\
+    #!/usr/bin/env python
+    # -*- coding: utf-8 -*-
+    """Docstring stays."""
+    from keras.models import Sequential   # trailing comment
+    from keras.layers.core import Dense
+    from keras.optimizers import SGD
+
+
+    def build(n_hidden = 8):   # odd spacing kept
+        model = Sequential()
+        model.add(Dense(output_dim = n_hidden,     # comment inside the call
+                        init = 'uniform',
+                        activation = "relu",
+                        ))
+        sgd = SGD(lr = 0.1,
+                  momentum = 0.9)  # comment after
+        model.compile(loss='mse',
+                      optimizer=sgd)
+        return model
+    ''')

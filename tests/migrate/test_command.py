@@ -1,10 +1,11 @@
-"""The ``migrate`` subcommand: diff, --write (.bak / --out), --check, errors, exit codes."""
+"""command.py: the ``migrate`` subcommand: diff, --write (.bak / --out), --check, errors, exit codes.
 
-import argparse
+Run as a user runs it, through the command line's ``main`` and its one refusal path.
+"""
 
 import pytest
 
-from compat_attention.migrate import command
+from compat_attention.cli.main import main
 
 LEGACY = "from keras.layers.core import Dense\nDense(output_dim=3)\n"
 CLEAN = "from keras.layers import Dense\nDense(units=3)\n"
@@ -12,10 +13,7 @@ BROKEN = "from keras import backend as K\nK.tf.Print(1)\n"
 
 
 def cli(*argv):
-    parser = argparse.ArgumentParser(prog="compat-attention")
-    command.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["migrate", *argv])
-    return args.func(args)
+    return main(["migrate", *argv])
 
 
 def write(path, text):

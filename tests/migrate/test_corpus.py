@@ -6,7 +6,6 @@ folder; it must exit 0 and print ``CORPUS_OK <name> loss=<finite number>``. The 
 must fail on the installed Keras (which proves the migration was needed).
 """
 
-import argparse
 import math
 import os
 import re
@@ -15,7 +14,8 @@ import sys
 
 import pytest
 
-from compat_attention.migrate import command, migrate_source
+from compat_attention.cli.main import main
+from compat_attention.migrate import migrate_source
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORPUS = os.path.join(ROOT, "tests", "migrate_corpus")
@@ -26,10 +26,7 @@ SENTINEL = re.compile(r"^CORPUS_OK (\w+) loss=(\S+)$", re.M)
 
 
 def _cli(*argv):
-    parser = argparse.ArgumentParser()
-    command.add_parser(parser.add_subparsers())
-    args = parser.parse_args(["migrate", *argv])
-    return args.func(args)
+    return main(["migrate", *argv])
 
 
 def _env():

@@ -1,35 +1,14 @@
-"""The pipeline as a whole: formatting kept, idempotence, parse errors, the rule registry, the API."""
+"""engine.py: formatting kept, idempotence, parse errors, a failing rule, passes that change nothing."""
 
 import os
-import subprocess
-import sys
 
 import pytest
 
-from compat_attention.migrate import RULES, migrate_source, resolve_target
-from migrate_helpers import dedent
+from compat_attention.migrate import RULES, engine, migrate_source
+from compat_attention.migrate.engine import migrate_module_text
+from migrate_helpers import FORMATTED
 
-FORMATTED = dedent('''\
-    #!/usr/bin/env python
-    # -*- coding: utf-8 -*-
-    """Docstring stays."""
-    from keras.models import Sequential   # trailing comment
-    from keras.layers.core import Dense
-    from keras.optimizers import SGD
-
-
-    def build(n_hidden = 8):   # odd spacing kept
-        model = Sequential()
-        model.add(Dense(output_dim = n_hidden,     # comment inside the call
-                        init = 'uniform',
-                        activation = "relu",
-                        ))
-        sgd = SGD(lr = 0.1,
-                  momentum = 0.9)  # comment after
-        model.compile(loss='mse',
-                      optimizer=sgd)
-        return model
-    ''')
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
 def test_formatting_and_comments_survive():
@@ -62,64 +41,6 @@ def test_python2_file_gets_one_report_line_with_its_line():
     assert issue.format().startswith("old.py:3: this file does not parse as Python 3")
 
 
-def test_each_rule_is_named_with_its_fact_and_targets():
-    names = [r.name for r in RULES]
-    assert len(names) == len(set(names)) >= 15
-    for r in RULES:
-        assert r.fact.endswith(".") and len(r.fact) > 40, r.name
-        assert set(r.targets) <= {"keras2", "keras3"} and r.targets
-
-
-def test_applied_lists_rules_in_pipeline_order():
-    result = migrate_source(FORMATTED, target="keras3")
-    assert result.applied == ["keras1_layer_names", "optimizer_lr_decay", "moved_keras_modules"]
-
-
-def test_targets():
-    assert resolve_target("keras2") == "keras2"
-    assert resolve_target("auto") in ("keras2", "keras3")
-    with pytest.raises(ValueError):
-        migrate_source("x = 1\n", target="keras4")
-
-
-def _python(code):
-    """Run ``code`` in a fresh interpreter from the repository root; returns its stdout."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    done = subprocess.run([sys.executable, "-c", code], cwd=root, env=dict(os.environ, PYTHONPATH=root),
-                          capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_rules_do_not_import_keras():
-    """``import compat_attention.migrate`` and a whole migration import no Keras, no TensorFlow, no backend."""
-    out = _python(
-        "import sys\n"
-        "import compat_attention.migrate as m\n"
-        "assert m.resolve_target('auto') in ('keras2', 'keras3')  # read from package metadata\n"
-        "r = m.migrate_source('from keras import backend as K\\nK.mean(1)\\n', target='keras3')\n"
-        "assert r.code.startswith('from compat_attention.legacy import backend as K'), r.code\n"
-        "print(sorted(n for n in sys.modules if n.split('.')[0] in ('keras', 'tensorflow', 'tf_keras', 'jax', 'torch')))\n")
-    assert out.strip() == "[]"
-
-
-def test_the_package_imported_after_migrate_registers_its_classes_on_first_use():
-    """``import compat_attention`` registers every class with Keras; after a Keras-free start, the first public name does."""
-    registered = "keras.utils.get_registered_object('compat_attention>AxisMean') is not None"
-    out = _python(
-        "import sys\n"
-        "import compat_attention.migrate\n"
-        "import compat_attention\n"
-        "print('keras' in sys.modules)\n"
-        "from compat_attention._keras.flavour import keras\n"
-        "print(%s)\n"
-        "decoder = compat_attention.AttentionDecoder\n"
-        "print(%s)\n" % (registered, registered))
-    assert out.split() == ["False", "False", "True"]
-    plain = _python("import compat_attention\nfrom compat_attention._keras.flavour import keras\nprint(%s)\n" % registered)
-    assert plain.strip() == "True"
-
-
 def test_a_failing_rule_costs_one_report_not_the_run(monkeypatch):
     from compat_attention.migrate.rules import keras1
 
@@ -130,3 +51,47 @@ def test_a_failing_rule_costs_one_report_not_the_run(monkeypatch):
     assert result.code == "from keras.layers import Dense\nDense(output_dim=3)\n"
     assert [(i.rule, i.line) for i in result.issues] == [("keras1_layer_names", 1)]
     assert "RuntimeError: unexpected shape" in result.issues[0].what
+
+
+def _programs():
+    """Every Keras program of the repository: the corpus, the examples, the hostile legacy-file generator."""
+    found = []
+    for folder in ("tests/migrate_corpus", "examples", "legacy_reference/generate"):
+        for name in sorted(os.listdir(os.path.join(ROOT, folder))):
+            if name.endswith(".py"):
+                with open(os.path.join(ROOT, folder, name), encoding="utf-8") as handle:
+                    found.append((folder + "/" + name, handle.read()))
+    return found
+
+
+@pytest.mark.parametrize("target", ["keras2", "keras3"])
+def test_skipping_untriggered_rules_changes_no_result(target):
+    """A rule skipped for its triggers would have changed and reported nothing: every rule run on every file agrees."""
+    always = [type(rule.__name__, (rule,), {"triggers": None}) for rule in RULES]
+    programs = _programs() + [("formatted.py", FORMATTED)]
+    assert len(programs) >= 15
+    skipped = 0
+    for path, text in programs:
+        fast = migrate_module_text(text, target, path)
+        full = migrate_module_text(text, target, path, rules=always)
+        assert (fast.code, fast.applied, fast.issues) == (full.code, full.applied, full.issues), path
+        skipped += sum(1 for rule in RULES if target in rule.targets and not rule.triggered_by(text))
+    assert skipped > 0
+
+
+def test_scope_analysis_runs_once_per_version_of_the_tree(monkeypatch):
+    """Rules that read names but change nothing share one analysis; a change makes a new one."""
+    made = []
+
+    class CountedNames(engine.Names):
+        def __init__(self, wrapper, code):
+            made.append(code)
+            super().__init__(wrapper, code)
+
+    monkeypatch.setattr(engine, "Names", CountedNames)
+    text = "from keras.layers import Dense, Lambda\nfrom keras.models import Model\nm = Model(inputs=a, outputs=Dense(3)(a))\n"
+    result = migrate_source(text, target="keras3")
+    assert result.code == text and result.applied == [] and made == [text]
+    result = migrate_source(text.replace("inputs=", "input="), target="keras3")
+    assert result.code == text and result.applied == ["model_inputs_outputs"] and made[1:] == [
+        text.replace("inputs=", "input="), text]

@@ -10,17 +10,8 @@ import importlib.util
 
 import libcst as cst
 
-from .registry import rule
-from .base import RuleTransformer, dotted, module_name, is_keras
-
-PROVIDED = ("AttentionDecoder", "_time_distributed_dense", "attention_3d_block", "AttentionPooling", "Attention")
-#: Parameters of our definitions: a copied definition is replaced only when its own fit in.
-SIGNATURES = {
-    "attention_3d_block": {"inputs", "single_attention_vector"},
-    "AttentionPooling": {"self", "return_attention", "use_bias", "kernel_initializer", "bias_initializer",
-                         "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"},
-    "Attention": {"self", "units", "score"},
-}
+from .. import spec
+from .base import Rule, dotted, is_keras, last_comma_dropped, module_name
 
 
 def _params(fn):
@@ -41,7 +32,7 @@ def _bases(cls):
 
 def subclasses_recurrent(cls):
     """Whether a class derives from the removed ``Recurrent`` base."""
-    return any(b.split(".")[-1] == "Recurrent" for b in _bases(cls))
+    return any(b.split(".")[-1] == spec.REMOVED_RECURRENT_BASE for b in _bases(cls))
 
 
 class _Names(cst.CSTVisitor):
@@ -85,24 +76,26 @@ def replaceable(module):
     Returns:
         A dict ``name -> definition node``.
     """
+    legacy = spec.LEGACY_DEFINITIONS
     found = {}
     for stmt in module.body:
         name = getattr(getattr(stmt, "name", None), "value", None)
         if name == "AttentionDecoder" and isinstance(stmt, cst.ClassDef):
             init = _init(stmt)
-            if subclasses_recurrent(stmt) or (init is not None and _params(init)[1:3] == ["units", "output_dim"]):
+            if subclasses_recurrent(stmt) or (init is not None and _params(init)[1:3] == legacy[name]):
                 found[name] = stmt
-        elif name == "_time_distributed_dense" and isinstance(stmt, cst.FunctionDef) and _params(stmt)[:2] == ["x", "w"]:
+        elif name == "_time_distributed_dense" and isinstance(stmt, cst.FunctionDef) \
+                and _params(stmt)[:2] == legacy[name]:
             found[name] = stmt
     if not found:
         return found
     settings = _module_globals(module)
     for stmt in module.body:
         name = getattr(getattr(stmt, "name", None), "value", None)
-        if name not in SIGNATURES:
+        if name not in spec.PROVIDED_DEFINITIONS:
             continue
         fn = _init(stmt) if isinstance(stmt, cst.ClassDef) else stmt
-        if fn is None or not set(_params(fn)) <= SIGNATURES[name] or _uses(stmt) & settings:
+        if fn is None or not set(_params(fn)) <= spec.PROVIDED_DEFINITIONS[name] or _uses(stmt) & settings:
             continue
         found[name] = stmt
     return found
@@ -115,11 +108,15 @@ def _installed(name):
         return False
 
 
-@rule("legacy_attention_module",
-      "The copied legacy AttentionDecoder subclasses keras.layers.recurrent.Recurrent (removed in Keras 2.2), "
-      "so its file no longer imports; compat_attention provides it with the same constructor and weights.")
-class LegacyAttentionModule(RuleTransformer):
+class LegacyAttentionModule(Rule):
     """Replace copied legacy definitions by imports; point imports of them at compat_attention."""
+
+    name = "legacy_attention_module"
+    fact = ("The copied legacy AttentionDecoder subclasses keras.layers.recurrent.Recurrent (removed in Keras 2.2), "
+            "so its file no longer imports; compat_attention provides it with the same constructor and weights.")
+    #: Every definition it replaces, import it redirects and class it reports names one of these
+    #: ("Attention" is part of AttentionDecoder and AttentionPooling).
+    triggers = ("Attention", "attention_3d_block", "_time_distributed_dense", spec.REMOVED_RECURRENT_BASE)
 
     def visit_Module(self, node):
         self.replace = replaceable(node)
@@ -143,14 +140,14 @@ class LegacyAttentionModule(RuleTransformer):
         mod = module_name(original)
         if mod is None or is_keras(mod) or mod.startswith("compat_attention") or isinstance(updated.names, cst.ImportStar):
             return updated
-        source = self.ctx.resolve_module(mod)
+        source = self.file.resolve_module(mod)
         if source is not None:
             try:
                 provided = set(replaceable(cst.parse_module(source)))
             except cst.ParserSyntaxError:
-                provided = {"AttentionDecoder", "_time_distributed_dense"}
+                provided = set(spec.LEGACY_DEFINITIONS)
         elif "." not in mod and not _installed(mod):
-            provided = {"AttentionDecoder", "_time_distributed_dense"}
+            provided = set(spec.LEGACY_DEFINITIONS)
         else:
             return updated
         moved = [a for a in updated.names if a.name.value in provided]
@@ -158,16 +155,10 @@ class LegacyAttentionModule(RuleTransformer):
             return updated
         kept = [a for a in updated.names if a.name.value not in provided]
         ours = updated.with_changes(module=cst.Name("compat_attention"), relative=[],
-                                    names=_commas(moved))
+                                    names=last_comma_dropped(moved))
         if not kept:
             return ours
         for alias in moved:
             self.need_import("compat_attention", alias.name.value,
                              alias.asname.name.value if alias.asname is not None else None)
-        return updated.with_changes(names=_commas(kept))
-
-
-def _commas(aliases):
-    aliases = list(aliases)
-    aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return aliases
+        return updated.with_changes(names=last_comma_dropped(kept))

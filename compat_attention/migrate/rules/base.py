@@ -1,9 +1,18 @@
-"""What every rule shares: name resolution, argument editing, reports and added imports."""
+"""What every rule shares: the :class:`Rule` base class, name resolution, argument editing.
+
+A rule is a LibCST transformer class that carries its ``name``, its ``fact``, its ``targets``
+and its ``triggers`` as class attributes; the engine runs it over one version of a program's
+tree with :class:`Names` (what each name refers to, from LibCST's scope analysis) and a
+``CodemodContext`` in which it asks for imports to be added or removed.
+"""
+
+import re
 
 import libcst as cst
-from libcst.metadata import PositionProvider
+from libcst.metadata import (ImportAssignment, PositionProvider, QualifiedNameProvider, QualifiedNameSource,
+                             ScopeProvider)
 
-KERAS_ROOTS = ("keras", "tensorflow.keras", "tensorflow.python.keras", "tf_keras")
+from .. import spec
 
 
 def dotted(expr):
@@ -25,12 +34,12 @@ def module_name(node):
 
 def is_keras(full):
     """Whether a dotted name lies in Keras (standalone, tf.keras or tf_keras)."""
-    return bool(full) and any(full == root or full.startswith(root + ".") for root in KERAS_ROOTS)
+    return bool(full) and any(full == root or full.startswith(root + ".") for root in spec.KERAS_ROOTS)
 
 
 def keras_relative(full):
     """``'layers.Dense'`` for ``'tensorflow.keras.layers.Dense'``; None outside Keras."""
-    for root in sorted(KERAS_ROOTS, key=len, reverse=True):
+    for root in sorted(spec.KERAS_ROOTS, key=len, reverse=True):
         if full == root:
             return ""
         if full and full.startswith(root + "."):
@@ -38,103 +47,210 @@ def keras_relative(full):
     return None
 
 
-class Bindings(cst.CSTVisitor):
-    """Which local names the module's imports bind, to which dotted targets.
+def alias_local(alias):
+    """The name an ``ImportAlias`` binds (its ``as`` name, else its own)."""
+    return alias.asname.name.value if alias.asname is not None else alias.name.value
 
-    ``names['K'] == 'keras.backend'`` after ``from keras import backend as K``; a local
-    ``def``/``class`` of the same name wins. ``star`` lists star-imported modules.
-    """
 
-    def __init__(self, module):
-        self.names, self.star, self.local, self.every = {}, [], set(), {}
-        module.visit(self)
+def last_comma_dropped(aliases):
+    """Import aliases as a statement's list: the last one without a trailing comma."""
+    aliases = list(aliases)
+    aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return aliases
 
-    def visit_Import(self, node):
-        for alias in node.names:
-            full = dotted(alias.name)
-            if alias.asname is not None:
-                self.names[alias.asname.name.value] = full
-            else:
-                head = full.split(".")[0]
-                self.names[head] = head
+
+STAR_IMPORT = re.compile(r"\bimport\s*\*")
+
+
+class _StarImports(cst.CSTVisitor):
+    def __init__(self):
+        super().__init__()
+        self.modules = []
 
     def visit_ImportFrom(self, node):
-        mod = module_name(node)
-        if mod is None:
-            return
-        if isinstance(node.names, cst.ImportStar):
-            self.star.append(mod)
-            return
-        for alias in node.names:
-            name = alias.name.value
-            local = alias.asname.name.value if alias.asname is not None else name
-            self.names[local] = mod + "." + name
-            self.every.setdefault(local, set()).add(mod + "." + name)
+        if isinstance(node.names, cst.ImportStar) and module_name(node) is not None:
+            self.modules.append(module_name(node))
 
-    def visit_ClassDef(self, node):
-        self.local.add(node.name.value)
 
-    def visit_FunctionDef(self, node):
-        self.local.add(node.name.value)
+class Names:
+    """What the names of one version of a module refer to.
 
-    def resolve(self, expr):
-        """The dotted target an expression names (``'keras.layers.Dense'``), or None."""
+    Read from LibCST's ``QualifiedNameProvider`` and ``ScopeProvider`` (computed once per
+    version of the tree, for every rule that reads it): ``K.mean`` after ``from keras import
+    backend as K`` is ``'keras.backend.mean'``; a name also bound in its scope by a ``def``, a
+    ``class``, a parameter or an assignment resolves to nothing; of several imports of one
+    name, the one written last counts. Keras 2.0 programs often star-import
+    (``from keras.layers import *``), which scope analysis cannot follow: a name bound by
+    nothing else resolves into the first star-imported module.
+
+    Args:
+        wrapper: the ``libcst.metadata.MetadataWrapper`` of the module.
+        code: the module's source text (star imports are looked for only when it has ``import *``).
+    """
+
+    def __init__(self, wrapper, code):
+        self._scopes = wrapper.resolve(ScopeProvider)
+        self._qualified = wrapper.resolve(QualifiedNameProvider)
+        self._wrapper, self._module = wrapper, wrapper.module
+        self.star = []
+        if STAR_IMPORT.search(code):
+            stars = _StarImports()
+            self._module.visit(stars)
+            self.star = stars.modules
+
+    def _scope(self, node):
+        return self._scopes.get(node) or self._scopes.get(self._module)
+
+    def _qualified_names(self, expr, text, where):
+        if where is None and expr in self._qualified:
+            names = self._qualified[expr]
+            return names() if callable(names) else names
+        scope = self._scope(where if where is not None else expr)
+        return scope.get_qualified_names_for(text) if scope is not None else set()
+
+    def _written_last(self, text, where):
+        """The target of the import of ``text``'s head written last in the file."""
+        scope = self._scope(where)
+        positions = self._wrapper.resolve(PositionProvider)
+        imports = [a for a in scope[text.split(".")[0]] if isinstance(a, ImportAssignment)]
+        imports.sort(key=lambda a: (positions[a.node].start.line, positions[a.node].start.column))
+        for assignment in reversed(imports):
+            names = sorted(q.name for q in assignment.get_qualified_names_for(text))
+            if names:
+                return names[0]
+        return None
+
+    def resolve(self, expr, where=None):
+        """The dotted target an expression names (``'keras.layers.Dense'``), or None.
+
+        Args:
+            expr: a Name/Attribute chain.
+            where: a node of the tree the expression stands in, for an expression built by a
+                rule (it has no scope of its own); None for a node of the tree.
+        """
         text = dotted(expr)
         if text is None:
             return None
-        head, _, rest = text.partition(".")
-        if head in self.local:
+        names = self._qualified_names(expr, text, where)
+        if any(q.source is QualifiedNameSource.LOCAL for q in names):
             return None
-        if head in self.names:
-            target = self.names[head]
-        elif self.star:
-            target = self.star[0] + "." + head
-        else:
-            return None
-        if target == "tensorflow" and rest.startswith("keras"):
-            return "tensorflow." + rest
-        return target + ("." + rest if rest else "")
+        imported = {q.name for q in names if q.source is QualifiedNameSource.IMPORT}
+        if len(imported) == 1:
+            return imported.pop()
+        if imported:
+            return self._written_last(text, where if where is not None else expr)
+        if self.star:
+            return self.star[0] + "." + text
+        return None
 
-    def keras_symbol(self, expr):
+    def keras_symbol(self, expr, where=None):
         """The last component of the Keras object an expression names, else None."""
-        full = self.resolve(expr)
+        full = self.resolve(expr, where)
         return full.rsplit(".", 1)[-1] if is_keras(full) else None
 
+    def bound_to(self, local):
+        """The dotted targets every module-level import of ``local`` binds it to."""
+        scope = self._scopes.get(self._module)
+        return {q.name for q in scope.get_qualified_names_for(local) if q.source is QualifiedNameSource.IMPORT}
 
-class RuleTransformer(cst.CSTTransformer):
-    """Base of every rule: ``self.ctx`` (target, reports, imports), ``self.bind`` (Bindings)."""
+    def used(self, local, where):
+        """Whether ``local``, as bound in the scope of node ``where`` (an import), is read anywhere."""
+        return any(assignment.references for assignment in self._scope(where)[local])
 
-    METADATA_DEPENDENCIES = (PositionProvider,)
-    rule_name = "rule"
+    def imported_roots(self):
+        """The top-level packages the file imports from (absolute imports, any scope)."""
+        roots = set()
+        for scope in {scope for scope in self._scopes.values() if scope is not None}:
+            for assignment in scope.assignments:
+                if isinstance(assignment, ImportAssignment):
+                    module = assignment.get_module_name_for_import() or assignment.name
+                    if not module.startswith("."):
+                        roots.add(module.split(".")[0])
+        return roots
 
-    def __init__(self, ctx):
+
+class Rule(cst.CSTTransformer):
+    """Base of every rule: one legacy fact, fixed in a program's LibCST tree.
+
+    Each rule sets these class attributes:
+
+    * ``name``: short unique name, shown in reports and in ``MigrationResult.applied``;
+    * ``fact``: the legacy fact the rule fixes, one sentence;
+    * ``targets``: the Keras generations it runs for (``spec.TARGETS`` or one of them);
+    * ``triggers``: words of which one at least appears in every file the rule changes or
+      reports on, so the engine skips it, with no pass over the tree, in a file with none of
+      them (a call to ``fit_generator`` is written ``fit_generator``); None: every file.
+
+    Args:
+        file: the file's ``engine.FileContext`` (target, reports, sibling modules).
+        tree: the ``engine.Tree`` this pass runs over (its :class:`Names` and positions).
+
+    Attributes:
+        target: ``'keras2'`` or ``'keras3'``.
+        context: the pass's ``libcst.codemod.CodemodContext`` in which imports were asked for
+            to be added or dropped; None while none was.
+        changed: whether a ``leave_*`` method returned another node than the one it was given
+            (the engine prints the tree only then, to learn whether the text changed).
+
+    Example:
+        >>> class EpochsKeyword(Rule):
+        ...     name, fact, triggers = "epochs_keyword", "Keras 1 called epochs nb_epoch.", ("nb_epoch",)
+        >>> EpochsKeyword.triggered_by("model.fit(x, y, nb_epoch=3)"), EpochsKeyword.triggered_by("x = 1")
+        (True, False)
+    """
+
+    name = None
+    fact = None
+    targets = spec.TARGETS
+    triggers = None
+
+    def __init__(self, file, tree):
         super().__init__()
-        self.ctx = ctx
-        self.bind = ctx.bindings
-        self.target = ctx.target
+        self.file, self.tree, self.context = file, tree, None
+        self.target = file.target
+        self.changed = False
 
-    def line(self, node):
-        """1-based line of an ORIGINAL node (updated nodes carry no position)."""
-        try:
-            return self.get_metadata(PositionProvider, node).start.line
-        except KeyError:
-            return 0
+    @classmethod
+    def triggered_by(cls, code):
+        """Whether the rule can change or report anything in source ``code`` (see ``triggers``)."""
+        return cls.triggers is None or any(word in code for word in cls.triggers)
+
+    @property
+    def names(self):
+        """:class:`Names` of the tree this pass runs over."""
+        return self.tree.names()
+
+    def on_leave(self, original_node, updated_node):
+        result = super().on_leave(original_node, updated_node)
+        if result is not updated_node:
+            self.changed = True
+        return result
 
     def report(self, node, what, why, fix):
-        """Record something this rule will not rewrite."""
-        self.ctx.report(self.line(node), self.rule_name, what, why, fix)
+        """Record something this rule will not rewrite, at the line of ``node`` (a node of the tree)."""
+        self.file.report(self.tree.line(node), self.name, what, why, fix)
+
+    def _imports(self):
+        from .. import imports  # libcst.codemod, imported once a rule asks for an import
+
+        if self.context is None:
+            self.context = imports.new_context(self.file.path)
+        return imports
 
     def need_import(self, module, name, asname=None):
-        """Ask for ``from module import name [as asname]`` after this rule."""
-        self.ctx.need_import(module, name, asname)
+        """Ask for ``from module import name [as asname]`` after this rule (unless already imported)."""
+        self._imports().ask_to_add(self.context, module, name, asname)
+
+    def drop_import_if_unused(self, module, name, asname=None):
+        """Ask for ``from module import name [as asname]`` to go after this rule, if nothing reads it."""
+        self._imports().ask_to_drop(self.context, module, name, asname)
+
+    def callee_symbol(self, call):
+        """The Keras name a call calls (``'Dense'``), or None."""
+        return self.names.keras_symbol(call.func)
 
 
 # -- call and argument helpers -------------------------------------------------------------
-def callee_symbol(bind, call):
-    """The Keras name a call calls (``'Dense'``), or None."""
-    return bind.keras_symbol(call.func)
-
-
 def method_name(call):
     """``'fit'`` for ``anything.fit(...)``, else None."""
     return call.func.attr.value if isinstance(call.func, cst.Attribute) else None

@@ -11,19 +11,21 @@ import re
 
 import libcst as cst
 
-from .registry import rule
-from .base import RuleTransformer, callee_symbol, drop_kwargs, kwarg, literal, method_name, NOT_LITERAL, positionals
+from .. import spec
+from .base import NOT_LITERAL, Rule, drop_kwargs, kwarg, literal, method_name, positionals
 
 WEIGHTS, MODEL = "weights", "model"
-CHECKPOINT_SIGNATURE = ["filepath", "monitor", "verbose", "save_best_only", "save_weights_only", "mode", "period"]
+#: Where ``ModelCheckpoint`` takes these arguments by position (Keras 2.0.8's order).
+SAVE_WEIGHTS_ONLY_AT = spec.MODEL_CHECKPOINT_SIGNATURE.index("save_weights_only")
+PERIOD_AT = spec.MODEL_CHECKPOINT_SIGNATURE.index("period")
 
 
 def new_name(value, kind):
     """The Keras 3 spelling of a file name, or None when it needs none."""
-    if kind == WEIGHTS and not value.endswith(".weights.h5"):
-        for suffix in (".hdf5", ".h5"):
+    if kind == WEIGHTS and not value.endswith(spec.WEIGHTS_SUFFIX):
+        for suffix in spec.HDF5_SUFFIXES:
             if value.endswith(suffix):
-                return value[:-len(suffix)] + ".weights.h5"
+                return value[:-len(suffix)] + spec.WEIGHTS_SUFFIX
     if kind == MODEL and value.endswith(".hdf5"):
         return value[:-5] + ".h5"
     return None
@@ -66,7 +68,7 @@ class _Plan(cst.CSTVisitor):
             return out
         visitor = _Strings()
         node.visit(visitor)
-        return [s for s in visitor.found if s.endswith((".h5", ".hdf5", ".keras", ".tf"))]
+        return [s for s in visitor.found if s.endswith(spec.MODEL_FILE_SUFFIXES)]
 
     def plan(self, call, path_arg, kind):
         names = self.strings(path_arg.value) if path_arg is not None else []
@@ -78,14 +80,14 @@ class _Plan(cst.CSTVisitor):
                 self.renames[value] = renamed
 
     def visit_Call(self, node):
-        symbol = callee_symbol(self.rule.bind, node)
+        symbol = self.rule.callee_symbol(node)
         method = method_name(node)
         first = positionals(node)[0] if positionals(node) else None
         if symbol == "ModelCheckpoint":
             path = kwarg(node, "filepath") or first
             flag = kwarg(node, "save_weights_only")
-            if flag is None and len(positionals(node)) >= 5:
-                flag = positionals(node)[4]
+            if flag is None and len(positionals(node)) > SAVE_WEIGHTS_ONLY_AT:
+                flag = positionals(node)[SAVE_WEIGHTS_ONLY_AT]
             kind = WEIGHTS if flag is not None and literal(flag.value) is True else MODEL
             if flag is not None and literal(flag.value) not in (True, False):
                 self.unseen.append((node, "flag"))
@@ -100,12 +102,15 @@ class _Plan(cst.CSTVisitor):
                     self.renames[value] = new_name(value, MODEL)
 
 
-@rule("keras3_file_names",
-      "Keras 3 saves weights only to names ending in .weights.h5 (and then refuses load_weights(by_name=True)), "
-      "whole models to .keras or .h5, and its ModelCheckpoint has no period=.",
-      targets=("keras3",))
-class Keras3FileNames(RuleTransformer):
+class Keras3FileNames(Rule):
     """Rename checkpoint/weights file literals; drop ``by_name`` and ``period=1`` where Keras 3 needs it."""
+
+    name = "keras3_file_names"
+    fact = ("Keras 3 saves weights only to names ending in .weights.h5 (and then refuses load_weights(by_name=True)), "
+            "whole models to .keras or .h5, and its ModelCheckpoint has no period=.")
+    targets = ("keras3",)
+    #: Names are planned from these calls only (``save`` is part of ``save_weights``).
+    triggers = ("ModelCheckpoint", "save", "load_weights")
 
     def visit_Module(self, node):
         assigned = _Assignments()
@@ -133,7 +138,7 @@ class Keras3FileNames(RuleTransformer):
         for value in strings.found:
             for pattern, old in patterns:
                 if value not in self.planner.renames and pattern.match(value):
-                    kind = WEIGHTS if self.planner.renames[old].endswith(".weights.h5") else MODEL
+                    kind = WEIGHTS if self.planner.renames[old].endswith(spec.WEIGHTS_SUFFIX) else MODEL
                     if new_name(value, kind):
                         self.planner.renames[value] = new_name(value, kind)
 
@@ -152,10 +157,10 @@ class Keras3FileNames(RuleTransformer):
         return updated.with_changes(value=body[:-len(suffix)] + replacement + raw[-quote:])
 
     def leave_Call(self, original, updated):
-        if callee_symbol(self.bind, original) == "ModelCheckpoint":
+        if self.callee_symbol(original) == "ModelCheckpoint":
             period = kwarg(updated, "period")
-            if period is None and len(positionals(updated)) >= 7:
-                period = positionals(updated)[6]
+            if period is None and len(positionals(updated)) > PERIOD_AT:
+                period = positionals(updated)[PERIOD_AT]
             if period is not None and literal(period.value) == 1:
                 return drop_kwargs(updated, {"period"}) if period.keyword is not None else updated
             if period is not None:
@@ -167,7 +172,7 @@ class Keras3FileNames(RuleTransformer):
             path = kwarg(updated, "filepath") or (positionals(updated)[0] if positionals(updated) else None)
             names = self.planner.strings(path.value) if path is not None else []
             names = [self.planner.renames.get(n, n) for n in names]
-            if names and all(n.endswith(".weights.h5") for n in names):
+            if names and all(n.endswith(spec.WEIGHTS_SUFFIX) for n in names):
                 return drop_kwargs(updated, {"by_name"})
             if not names and self.planner.renames:
                 self.report(original, "load_weights(..., by_name=...)", "Keras 3 refuses by_name for .weights.h5 "

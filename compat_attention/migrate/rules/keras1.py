@@ -7,71 +7,37 @@ Keras 3 reject them. The same conversions are made here, in the source.
 
 import libcst as cst
 
-from .registry import rule
-from .base import (RuleTransformer, callee_symbol, expr, kwarg, literal, make_kwarg, positionals,
-                   rename_kwargs, drop_kwargs, set_args)
-
-CLASS_RENAMES = {
-    "Convolution1D": "Conv1D", "Convolution2D": "Conv2D", "Convolution3D": "Conv3D",
-    "AtrousConvolution1D": "Conv1D", "AtrousConvolution2D": "Conv2D",
-    "Deconvolution2D": "Conv2DTranspose", "SeparableConvolution2D": "SeparableConv2D",
-    "CuDNNLSTM": "LSTM", "CuDNNGRU": "GRU",
-}
-REMOVED_CLASSES = {
-    "TimeDistributedDense": "use TimeDistributed(Dense(...))",
-    "Highway": "write it as a custom layer (two Dense layers and a gate)",
-    "MaxoutDense": "use Dense(units * k) followed by a max over k groups",
-}
-
-_WEIGHTS = {"init": "kernel_initializer", "W_regularizer": "kernel_regularizer", "b_regularizer": "bias_regularizer",
-            "W_constraint": "kernel_constraint", "b_constraint": "bias_constraint", "bias": "use_bias"}
-_RNN = dict(_WEIGHTS, output_dim="units", inner_init="recurrent_initializer", U_regularizer="recurrent_regularizer",
-            U_constraint="recurrent_constraint", inner_activation="recurrent_activation", dropout_W="dropout",
-            dropout_U="recurrent_dropout")
-_CONV = dict(_WEIGHTS, nb_filter="filters", filter_length="kernel_size", subsample_length="strides",
-             subsample="strides", border_mode="padding", atrous_rate="dilation_rate", dim_ordering="data_format")
-_POOL = {"pool_length": "pool_size", "stride": "strides", "border_mode": "padding", "dim_ordering": "data_format"}
-RNN_CLASSES = ("LSTM", "GRU", "SimpleRNN")
-KWARGS = {
-    "Dense": dict(_WEIGHTS, output_dim="units"),
-    "Embedding": {"init": "embeddings_initializer", "W_regularizer": "embeddings_regularizer",
-                  "W_constraint": "embeddings_constraint"},
-    "BatchNormalization": {"beta_init": "beta_initializer", "gamma_init": "gamma_initializer"},
-    "Dropout": {"p": "rate"}, "SpatialDropout1D": {"p": "rate"}, "SpatialDropout2D": {"p": "rate"},
-    "SpatialDropout3D": {"p": "rate"}, "GaussianDropout": {"p": "rate"}, "GaussianNoise": {"sigma": "stddev"},
-    "UpSampling1D": {"length": "size"}, "PReLU": {"init": "alpha_initializer"},
-    "GlobalMaxPooling2D": {"dim_ordering": "data_format"}, "GlobalAveragePooling2D": {"dim_ordering": "data_format"},
-}
-KWARGS.update({c: _RNN for c in RNN_CLASSES})
-KWARGS.update({c: _CONV for c in ("Conv1D", "Conv2D", "Conv3D", "Conv2DTranspose", "SeparableConv2D")})
-KWARGS.update({c: _POOL for c in ("MaxPooling1D", "AveragePooling1D", "MaxPooling2D", "AveragePooling2D",
-                                  "MaxPooling3D", "AveragePooling3D")})
-DIM_ORDERING = {"th": "channels_first", "tf": "channels_last"}
+from .. import spec
+from .base import (Rule, drop_kwargs, expr, is_keras, kwarg, literal, make_kwarg, module_name, positionals,
+                   rename_kwargs, set_args)
 
 
-@rule("keras1_layer_names",
-      "Keras 1 layer names and arguments (Convolution1D, output_dim=, init=, W_regularizer=, border_mode=, "
-      "nb_filter=, pool_length=, dropout_W=, inner_init= ...) were converted by Keras 2.0 at run time; "
-      "modern Keras rejects them.")
-class Keras1LayerNames(RuleTransformer):
+class Keras1LayerNames(Rule):
     """Rename Keras 1 layer classes and constructor arguments to their Keras 2 names."""
 
+    name = "keras1_layer_names"
+    fact = ("Keras 1 layer names and arguments (Convolution1D, output_dim=, init=, W_regularizer=, border_mode=, "
+            "nb_filter=, pool_length=, dropout_W=, inner_init= ...) were converted by Keras 2.0 at run time; "
+            "modern Keras rejects them.")
+    #: It acts on calls of these classes (and renames the old class names wherever they appear).
+    triggers = tuple(spec.KERAS1_KWARGS) + tuple(spec.KERAS1_CLASS_RENAMES) + tuple(spec.KERAS1_REMOVED_CLASSES)
+
     def leave_Call(self, original, updated):
-        old = callee_symbol(self.bind, original)
+        old = self.callee_symbol(original)
         if old is None:
             return updated
-        if old in REMOVED_CLASSES:
-            self.report(original, "%s(...)" % old, "Keras 2 removed %s" % old, REMOVED_CLASSES[old])
+        if old in spec.KERAS1_REMOVED_CLASSES:
+            self.report(original, "%s(...)" % old, "Keras 2 removed %s" % old, spec.KERAS1_REMOVED_CLASSES[old])
             return updated
-        name = CLASS_RENAMES.get(old, old)
-        if name not in KWARGS:
+        name = spec.KERAS1_CLASS_RENAMES.get(old, old)
+        if name not in spec.KERAS1_KWARGS:
             return updated
         call = updated
         if name == "Conv2D":
             call = self._conv2d_kernel(original, call, old)
-        call = rename_kwargs(call, KWARGS[name])
+        call = rename_kwargs(call, spec.KERAS1_KWARGS[name])
         call = self._values(original, call, name)
-        if name in RNN_CLASSES or name == "Conv1D":
+        if name in spec.RECURRENT_CLASSES or name == "Conv1D":
             call = self._input_dim(call)
         if old.startswith("Atrous") and kwarg(call, "dilation_rate") is None:
             self.report(original, old, "Keras 1 AtrousConvolution defaulted to atrous_rate=1",
@@ -98,17 +64,18 @@ class Keras1LayerNames(RuleTransformer):
         for arg in call.args:
             key = arg.keyword.value if arg.keyword is not None else None
             value = literal(arg.value)
-            if key == "data_format" and value in DIM_ORDERING:
-                arg = arg.with_changes(value=expr(repr(DIM_ORDERING[value])))
+            if key == "data_format" and value in spec.DIM_ORDERING:
+                arg = arg.with_changes(value=expr(repr(spec.DIM_ORDERING[value])))
             elif key == "data_format" and value == "default":
                 continue
             elif key == "forget_bias_init":
-                if value in ("one", "zero"):
-                    arg = make_kwarg("unit_forget_bias", expr(str(value == "one"))).with_changes(comma=arg.comma)
+                if value in spec.FORGET_BIAS_INIT:
+                    arg = make_kwarg("unit_forget_bias", expr(str(spec.FORGET_BIAS_INIT[value]))).with_changes(
+                        comma=arg.comma)
                 else:
                     self.report(original, "forget_bias_init=", "only 'one' and 'zero' map to unit_forget_bias",
                                 "initialize the forget-gate bias in a custom bias_initializer")
-            elif key == "consume_less":
+            elif key in spec.IMPLEMENTATION_ONLY_KWARGS:
                 continue
             elif key == "mode" and name == "BatchNormalization":
                 if value == 0:
@@ -134,23 +101,24 @@ class Keras1LayerNames(RuleTransformer):
                                        for a in call.args])
 
     def leave_Name(self, original, updated):
-        if original.value in CLASS_RENAMES and self.bind.keras_symbol(original) == original.value:
-            return updated.with_changes(value=CLASS_RENAMES[original.value])
+        renames = spec.KERAS1_CLASS_RENAMES
+        if original.value in renames and self.names.keras_symbol(original) == original.value:
+            return updated.with_changes(value=renames[original.value])
         return updated
 
     def leave_ImportAlias(self, original, updated):
         name = original.name
-        if isinstance(name, cst.Name) and name.value in CLASS_RENAMES:
-            return updated.with_changes(name=cst.Name(CLASS_RENAMES[name.value]))
+        if isinstance(name, cst.Name) and name.value in spec.KERAS1_CLASS_RENAMES:
+            return updated.with_changes(name=cst.Name(spec.KERAS1_CLASS_RENAMES[name.value]))
         return updated
 
     def leave_ImportFrom(self, original, updated):
-        from .base import module_name, is_keras
         if not is_keras(module_name(original)):
-            return original
+            return original  # another library's import: its names are not Keras 1's
         return updated
 
     def leave_Attribute(self, original, updated):
-        if original.attr.value in CLASS_RENAMES and self.bind.keras_symbol(original) == original.attr.value:
-            return updated.with_changes(attr=cst.Name(CLASS_RENAMES[original.attr.value]))
+        renames = spec.KERAS1_CLASS_RENAMES
+        if original.attr.value in renames and self.names.keras_symbol(original) == original.attr.value:
+            return updated.with_changes(attr=cst.Name(renames[original.attr.value]))
         return updated

@@ -8,25 +8,24 @@ and saveable.
 
 import libcst as cst
 
-from .registry import rule
-from .base import RuleTransformer, callee_symbol, kwarg, literal, positionals
-
-REDUCTIONS = {"mean": "AxisMean", "sum": "AxisSum"}
+from .. import spec
+from .base import Rule, kwarg, literal, positionals
 
 
-def _backend_like(bind, expr):
-    full = bind.resolve(expr) or ""
-    return full.endswith("backend") or full == "keras.ops"
-
-
-@rule("lambda_axis_reduction",
-      "Lambda(lambda x: K.mean(x, axis=a)) / K.sum: a Keras 3 Lambda is stored as bytecode and not reloaded "
-      "by default; compat_attention.AxisMean/AxisSum compute the same and save.")
-class LambdaAxisReduction(RuleTransformer):
+class LambdaAxisReduction(Rule):
     """``Lambda(lambda x: K.mean(x, axis=1), name='avg')`` -> ``AxisMean(axis=1, name='avg')``."""
 
+    name = "lambda_axis_reduction"
+    fact = ("Lambda(lambda x: K.mean(x, axis=a)) / K.sum: a Keras 3 Lambda is stored as bytecode and not reloaded "
+            "by default; compat_attention.AxisMean/AxisSum compute the same and save.")
+    triggers = ("Lambda",)
+
+    def _backend_like(self, expr, where):
+        full = self.names.resolve(expr, where=where) or ""
+        return full.endswith("backend") or full == "keras.ops"
+
     def leave_Call(self, original, updated):
-        if callee_symbol(self.bind, original) != "Lambda":
+        if self.callee_symbol(original) != "Lambda":
             return updated
         pos = positionals(updated)
         fn = pos[0].value if len(pos) == 1 else (kwarg(updated, "function").value if kwarg(updated, "function") else None)
@@ -37,8 +36,8 @@ class LambdaAxisReduction(RuleTransformer):
         body = fn.body
         if len(params) != 1 or fn.params.star_arg is not cst.MaybeSentinel.DEFAULT or not isinstance(body, cst.Call):
             return updated
-        if not isinstance(body.func, cst.Attribute) or body.func.attr.value not in REDUCTIONS \
-                or not _backend_like(self.bind, body.func.value):
+        if not isinstance(body.func, cst.Attribute) or body.func.attr.value not in spec.AXIS_REDUCTIONS \
+                or not self._backend_like(body.func.value, where=original):
             return updated
         bpos = positionals(body)
         if not bpos or not isinstance(bpos[0].value, cst.Name) or bpos[0].value.value != params[0].name.value:
@@ -51,7 +50,7 @@ class LambdaAxisReduction(RuleTransformer):
             return updated
         if any(a.keyword is not None and a.keyword.value not in ("axis", "keepdims") for a in body.args):
             return updated
-        layer = REDUCTIONS[body.func.attr.value]
+        layer = spec.AXIS_REDUCTIONS[body.func.attr.value]
         self.need_import("compat_attention", layer)
         args = [cst.Arg(keyword=cst.Name("axis"), value=axis.value, equal=_eq())]
         if keepdims is not None and literal(keepdims.value) is True:

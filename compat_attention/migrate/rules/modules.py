@@ -8,64 +8,33 @@ also dropped ``keras.preprocessing.text`` and the Keras 2.0 ``sequence`` helpers
 
 import libcst as cst
 
-from .registry import rule
-from .base import RuleTransformer, is_keras, keras_relative, module_name
-
-LAYER_MODULES = {"layers." + m for m in (
-    "recurrent", "wrappers", "core", "merge", "embeddings", "convolutional", "pooling", "normalization",
-    "advanced_activations", "noise", "local", "cudnn_recurrent", "convolutional_recurrent")}
-ENGINE_MODULES = {"engine", "engine.topology", "engine.training", "engine.base_layer", "engine.input_layer",
-                  "engine.sequential", "engine.network"}
-UTIL_MODULES = {"utils." + m for m in ("np_utils", "visualize_util", "vis_utils", "data_utils", "generic_utils",
-                                       "layer_utils", "conv_utils")}
-#: Where a name imported from an engine module lives now.
-ENGINE_NAMES = {"Model": "keras.models", "Sequential": "keras.models", "load_model": "keras.models",
-                "get_source_inputs": "keras.utils"}
-REMOVED = {"Recurrent": "subclass keras.layers.RNN with a cell instead",
-           "Merge": "use concatenate/add/multiply on the branches (functional API)",
-           "HDF5Matrix": "read the arrays with h5py (or keep them in NumPy files)"}
-LEGACY_UTILS = ("to_categorical", "normalize")
-LEGACY_MODULE_ALIASES = {"initializations": "initializers", "visualize_util": "utils", "np_utils": "utils"}
+from .. import spec
+from .base import Rule, alias_local, is_keras, keras_relative, last_comma_dropped, module_name
 
 
-def _alias_local(alias):
-    return alias.asname.name.value if alias.asname is not None else alias.name.value
-
-
-class _Uses(cst.CSTVisitor):
-    def __init__(self):
-        self.names = {}
-
-    def visit_Name(self, node):
-        self.names[node.value] = self.names.get(node.value, 0) + 1
-
-
-@rule("moved_keras_modules",
-      "Keras 2.2+ removed keras.layers.recurrent/core/wrappers/..., keras.engine(.topology), keras.utils.np_utils "
-      "and friends (\"No module named ...\"); Keras 3 also dropped keras.preprocessing.text/sequence.")
-class MovedKerasModules(RuleTransformer):
+class MovedKerasModules(Rule):
     """``from keras.layers.recurrent import LSTM`` -> ``from keras.layers import LSTM`` (and similar)."""
 
-    def visit_Module(self, node):
-        uses = _Uses()
-        node.visit(uses)
-        self.uses = uses.names
-        return True
+    name = "moved_keras_modules"
+    fact = ("Keras 2.2+ removed keras.layers.recurrent/core/wrappers/..., keras.engine(.topology), "
+            "keras.utils.np_utils and friends (\"No module named ...\"); Keras 3 also dropped "
+            "keras.preprocessing.text/sequence.")
+    triggers = ("keras",)  # every Keras module path names it
 
     def _home(self, rel, name):
         """Where ``name`` imported from Keras module ``rel`` lives now (a module path), or None to keep."""
         if name == "_time_distributed_dense":
             return "compat_attention"
-        if rel in LAYER_MODULES:
+        if rel in spec.LAYER_MODULES:
             return "keras.layers"
-        if rel in ENGINE_MODULES:
-            return ENGINE_NAMES.get(name, "keras.layers")
-        if rel in UTIL_MODULES:
-            if name in LEGACY_UTILS and self.target == "keras3":
-                return "compat_attention.legacy.utils"
+        if rel in spec.ENGINE_MODULES:
+            return spec.ENGINE_NAMES.get(name, "keras.layers")
+        if rel in spec.UTIL_MODULES:
+            if name in spec.LEGACY_UTILS and self.target == "keras3":
+                return spec.LEGACY_PACKAGE + ".utils"
             return "keras.utils"
-        if rel in ("preprocessing.text", "preprocessing.sequence") and self.target == "keras3":
-            return "compat_attention.legacy." + rel.split(".")[1]
+        if _preprocessing(rel) and self.target == "keras3":
+            return spec.LEGACY_PACKAGE + "." + rel.split(".")[1]
         return None
 
     def leave_ImportFrom(self, original, updated):
@@ -81,15 +50,17 @@ class MovedKerasModules(RuleTransformer):
         groups, keep = {}, []
         for alias in updated.names:
             name = alias.name.value
-            if name in REMOVED and (rel in LAYER_MODULES or rel in ENGINE_MODULES or rel in UTIL_MODULES or rel == "layers"):
-                if self.uses.get(_alias_local(alias), 0) <= 1:
+            if name in spec.REMOVED_NAMES and (rel in spec.LAYER_MODULES or rel in spec.ENGINE_MODULES
+                                               or rel in spec.UTIL_MODULES or rel == "layers"):
+                if not self.names.used(alias_local(alias), where=original):
                     continue  # imported, never used: drop it
                 if name not in ("Recurrent", "Merge"):  # their uses are reported by their own rules
-                    self.report(original, "import of %s" % name, "Keras 2.2 removed %s" % name, REMOVED[name])
+                    self.report(original, "import of %s" % name, "Keras 2.2 removed %s" % name,
+                                spec.REMOVED_NAMES[name])
                 keep.append(alias)
                 continue
             home = self._module_alias(rel, name) or self._home(rel, name)
-            if home == "compat_attention" and home + "." + name in self.bind.every.get(_alias_local(alias), ()):
+            if home == "compat_attention" and home + "." + name in self.names.bound_to(alias_local(alias)):
                 continue  # the legacy module's own definition was already replaced by this import
             if home is None:
                 keep.append(alias)
@@ -100,10 +71,11 @@ class MovedKerasModules(RuleTransformer):
             groups.setdefault(home, []).append(alias)
         if not groups and len(keep) == len(updated.names):
             return updated
-        statements = [updated.with_changes(module=cst.parse_expression(home), relative=[], names=_last(aliases))
+        statements = [updated.with_changes(module=cst.parse_expression(home), relative=[],
+                                           names=last_comma_dropped(aliases))
                       for home, aliases in groups.items()]
         if keep:
-            statements.insert(0, updated.with_changes(names=_last(keep)))
+            statements.insert(0, updated.with_changes(names=last_comma_dropped(keep)))
         if not statements:
             return cst.RemovalSentinel.REMOVE
         first, rest = statements[0], statements[1:]
@@ -115,15 +87,15 @@ class MovedKerasModules(RuleTransformer):
 
     def leave_Attribute(self, original, updated):
         """``keras.preprocessing.text.Tokenizer`` (via ``import keras``) -> ``legacy_text.Tokenizer`` on Keras 3."""
-        full = self.bind.resolve(original)
+        full = self.names.resolve(original)
         rel = keras_relative(full) if is_keras(full) else None
-        if rel in ("preprocessing.text", "preprocessing.sequence") and self.target == "keras3":
+        if _preprocessing(rel) and self.target == "keras3":
             local = "legacy_" + rel.split(".")[1]
-            self.need_import("compat_attention.legacy", rel.split(".")[1], local)
+            self.need_import(spec.LEGACY_PACKAGE, rel.split(".")[1], local)
             return cst.Name(local)
         if rel == "utils.np_utils":
             if self.target == "keras3":
-                self.need_import("compat_attention.legacy", "utils", "legacy_utils")
+                self.need_import(spec.LEGACY_PACKAGE, "utils", "legacy_utils")
                 return cst.Name("legacy_utils")
             return updated.with_changes(attr=cst.Name("utils"), value=updated.value.value) \
                 if isinstance(updated.value, cst.Attribute) else updated
@@ -131,21 +103,19 @@ class MovedKerasModules(RuleTransformer):
 
     def _module_alias(self, rel, name):
         """``from keras.utils import np_utils`` -> a module that still exists, under the old name."""
-        if rel == "utils" and name in ("np_utils", "generic_utils", "data_utils", "vis_utils", "visualize_util"):
+        if rel == "utils" and name in spec.UTIL_MODULES_IMPORTED_WHOLE:
             if name == "np_utils" and self.target == "keras3":
-                return ("compat_attention.legacy", "utils")
+                return (spec.LEGACY_PACKAGE, "utils")
             return ("keras", "utils")
-        if rel == "" and name == "initializations":
-            return ("keras", "initializers")
-        if rel == "preprocessing" and name in ("text", "sequence") and self.target == "keras3":
-            return ("compat_attention.legacy", name)
-        if rel == "layers" and name in ("recurrent", "core", "wrappers", "embeddings", "convolutional",
-                                        "pooling", "normalization", "advanced_activations", "noise"):
+        if rel == "" and name in spec.RENAMED_MODULES:
+            return ("keras", spec.RENAMED_MODULES[name])
+        if rel == "preprocessing" and name in spec.PREPROCESSING_MODULES and self.target == "keras3":
+            return (spec.LEGACY_PACKAGE, name)
+        if rel == "layers" and name in spec.LAYER_MODULES_IMPORTED_WHOLE:
             return ("keras", "layers")
         return None
 
 
-def _last(aliases):
-    aliases = list(aliases)
-    aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
-    return aliases
+def _preprocessing(rel):
+    """Whether Keras-relative module ``rel`` is ``preprocessing.text`` or ``preprocessing.sequence``."""
+    return rel in tuple("preprocessing." + m for m in spec.PREPROCESSING_MODULES)

@@ -11,38 +11,24 @@ standalone ``keras`` 2.8-2.11 packages.
 
 import libcst as cst
 
-from .registry import rule
-from .base import (RuleTransformer, callee_symbol, expr, has_star, kwarg, literal, make_kwarg, method_name,
-                   set_args, to_keywords, dotted)
-
-#: Keras 2.0.8's positional order and default learning rate of each optimizer.
-SIGNATURES = {
-    "SGD": ["lr", "momentum", "decay", "nesterov"],
-    "RMSprop": ["lr", "rho", "epsilon", "decay"],
-    "Adagrad": ["lr", "epsilon", "decay"],
-    "Adadelta": ["lr", "rho", "epsilon", "decay"],
-    "Adam": ["lr", "beta_1", "beta_2", "epsilon", "decay"],
-    "Adamax": ["lr", "beta_1", "beta_2", "epsilon", "decay"],
-    "Nadam": ["lr", "beta_1", "beta_2", "epsilon", "schedule_decay"],
-}
-OLD_DEFAULT_LR = {"SGD": "0.01", "RMSprop": "0.001", "Adagrad": "0.01", "Adadelta": "1.0", "Adam": "0.001",
-                  "Adamax": "0.002", "Nadam": "0.002"}
-NEW_DEFAULT_LR = {"SGD": "0.01", "RMSprop": "0.001", "Adagrad": "0.001", "Adadelta": "0.001", "Adam": "0.001",
-                  "Adamax": "0.001", "Nadam": "0.001"}
-ALIASES = {name.lower(): name for name in SIGNATURES}
-SCHEDULES = "compat_attention.legacy.optimizers"
+from .. import spec
+from .base import (Rule, alias_local, dotted, expr, has_star, kwarg, literal, make_kwarg, method_name, set_args,
+                   to_keywords)
 
 
-@rule("optimizer_lr_decay",
-      "Keras 2.0 optimizers took lr= and decay= (rate lr / (1 + decay * t) at update t); modern Keras "
-      "takes learning_rate= (a number or a schedule) and has no decay=.")
-class OptimizerLrDecay(RuleTransformer):
+class OptimizerLrDecay(Rule):
     """``SGD(lr=0.1, decay=1e-6)`` -> ``SGD(learning_rate=legacy_decay(0.1, 1e-6))``."""
 
+    name = "optimizer_lr_decay"
+    fact = ("Keras 2.0 optimizers took lr= and decay= (rate lr / (1 + decay * t) at update t); modern Keras "
+            "takes learning_rate= (a number or a schedule) and has no decay=.")
+    #: It acts on optimizer classes and their Keras 2.0 lower-case aliases, by name.
+    triggers = tuple(spec.OPTIMIZER_SIGNATURES) + tuple(spec.OPTIMIZER_ALIASES)
+
     def leave_Call(self, original, updated):
-        symbol = callee_symbol(self.bind, original)
-        name = ALIASES.get(symbol, symbol)
-        if name not in SIGNATURES:
+        symbol = self.callee_symbol(original)
+        name = spec.OPTIMIZER_ALIASES.get(symbol, symbol)
+        if name not in spec.OPTIMIZER_SIGNATURES:
             return updated
         call = updated
         if symbol != name and isinstance(call.func, cst.Attribute):
@@ -52,7 +38,7 @@ class OptimizerLrDecay(RuleTransformer):
                 self.report(original, "%s(*args/**kwargs)" % name, "lr/decay may be hidden in the star arguments",
                             "spell out learning_rate= (and a schedule for decay) by hand")
             return call
-        keyworded = to_keywords(call, SIGNATURES[name])
+        keyworded = to_keywords(call, spec.OPTIMIZER_SIGNATURES[name])
         if keyworded is None:
             self.report(original, "%s(...)" % name, "more positional arguments than Keras 2.0 had",
                         "pass them by keyword")
@@ -70,7 +56,7 @@ class OptimizerLrDecay(RuleTransformer):
             if key == "epsilon" and literal(arg.value) is None:
                 continue
             if key == "schedule_decay":
-                if literal(arg.value) != 0.004:
+                if literal(arg.value) != spec.NADAM_SCHEDULE_DECAY:
                     self.report(original, "Nadam(schedule_decay=...)", "modern Nadam fixes the momentum "
                                 "schedule at Keras 2.0's default 0.004", "remove the argument (or write a custom optimizer)")
                     args.append(arg)
@@ -80,11 +66,11 @@ class OptimizerLrDecay(RuleTransformer):
             args.append(arg)
         decaying = decay is not None and literal(decay.value) not in (0, 0.0)
         if decaying:
-            rate = lr.value if lr is not None else expr(OLD_DEFAULT_LR[name])
+            rate = lr.value if lr is not None else expr(spec.OPTIMIZER_LR_2017[name])
             if lr is None and has_rate:
                 rate = kwarg(call, "learning_rate").value
             schedule = cst.Call(func=cst.Name("legacy_decay"), args=[cst.Arg(rate), cst.Arg(decay.value)])
-            self.need_import(SCHEDULES, "legacy_decay")
+            self.need_import(spec.DECAY_SCHEDULE_MODULE, "legacy_decay")
             new = make_kwarg("learning_rate", schedule)
             replaced = False
             for i, arg in enumerate(args):
@@ -93,31 +79,35 @@ class OptimizerLrDecay(RuleTransformer):
                     replaced = True
             if not replaced:
                 args.insert(0, new)
-        elif lr is None and not has_rate and OLD_DEFAULT_LR[name] != NEW_DEFAULT_LR[name]:
-            args.insert(0, make_kwarg("learning_rate", expr(OLD_DEFAULT_LR[name])))
+        elif lr is None and not has_rate and spec.OPTIMIZER_LR_2017[name] != spec.OPTIMIZER_LR_NOW[name]:
+            args.insert(0, make_kwarg("learning_rate", expr(spec.OPTIMIZER_LR_2017[name])))
         if len(args) == len(call.args) and all(a is b for a, b in zip(args, call.args)):
             return call
         return set_args(call, args)
 
-
     def leave_ImportAlias(self, original, updated):
         """``from keras.optimizers import adam`` -> ``... import Adam as adam`` (Keras 2.0's lower-case aliases)."""
         name = original.name.value if isinstance(original.name, cst.Name) else None
-        if name in ALIASES and self.bind.keras_symbol(cst.Name(_local(original))) == name:
-            return updated.with_changes(name=cst.Name(ALIASES[name]),
+        aliases = spec.OPTIMIZER_ALIASES
+        if name in aliases and self.names.keras_symbol(cst.Name(alias_local(original)), where=original) == name:
+            return updated.with_changes(name=cst.Name(aliases[name]),
                                         asname=updated.asname or cst.AsName(name=cst.Name(name)))
         return updated
 
 
-def _local(alias):
-    return alias.asname.name.value if alias.asname is not None else alias.name.value
+def _changed_default(name):
+    """Whether optimizer ``name``'s default learning rate is not Keras 2.0.8's any more."""
+    return spec.OPTIMIZER_LR_2017[name] != spec.OPTIMIZER_LR_NOW[name]
 
 
-@rule("optimizer_string_defaults",
-      "compile(optimizer='adadelta') meant learning rate 1.0 in Keras 2.0 (adagrad 0.01, adamax and nadam "
-      "0.002); modern Keras' defaults are 0.001.")
-class OptimizerStringDefaults(RuleTransformer):
+class OptimizerStringDefaults(Rule):
     """``compile(optimizer='adadelta')`` -> ``compile(optimizer=Adadelta(learning_rate=1.0))``."""
+
+    name = "optimizer_string_defaults"
+    fact = ("compile(optimizer='adadelta') meant learning rate 1.0 in Keras 2.0 (adagrad 0.01, adamax and nadam "
+            "0.002); modern Keras' defaults are 0.001.")
+    #: The optimizer strings whose default learning rate changed.
+    triggers = tuple(alias for alias, name in spec.OPTIMIZER_ALIASES.items() if _changed_default(name))
 
     def leave_Call(self, original, updated):
         if method_name(original) != "compile":
@@ -129,24 +119,26 @@ class OptimizerStringDefaults(RuleTransformer):
             key = arg.keyword.value if arg.keyword is not None else None
             if key == "optimizer" or (i == 0 and key is None and not arg.star):
                 value = literal(arg.value)
-                name = ALIASES.get(value) if isinstance(value, str) else None
-                if name and OLD_DEFAULT_LR[name] != NEW_DEFAULT_LR[name]:
+                name = spec.OPTIMIZER_ALIASES.get(value) if isinstance(value, str) else None
+                if name and _changed_default(name):
                     self.need_import("keras.optimizers", name)
-                    args[i] = arg.with_changes(value=expr("%s(learning_rate=%s)" % (name, OLD_DEFAULT_LR[name])))
+                    args[i] = arg.with_changes(value=expr("%s(learning_rate=%s)" % (name, spec.OPTIMIZER_LR_2017[name])))
                     return updated.with_changes(args=args)
         return updated
 
 
-@rule("optimizer_lr_attribute",
-      "Keras 2 optimizers exposed their rate as optimizer.lr; Keras 3 only has optimizer.learning_rate.",
-      targets=("keras3",))
-class OptimizerLrAttribute(RuleTransformer):
+class OptimizerLrAttribute(Rule):
     """``model.optimizer.lr`` -> ``model.optimizer.learning_rate``."""
+
+    name = "optimizer_lr_attribute"
+    fact = "Keras 2 optimizers exposed their rate as optimizer.lr; Keras 3 only has optimizer.learning_rate."
+    targets = ("keras3",)
+    triggers = ("lr",)
 
     def leave_Attribute(self, original, updated):
         if original.attr.value != "lr":
             return updated
         owner = dotted(original.value) or ""
-        if owner.split(".")[-1] in ("optimizer", "opt", "optim"):
+        if owner.split(".")[-1] in spec.OPTIMIZER_OWNERS:
             return updated.with_changes(attr=cst.Name("learning_rate"))
         return updated

@@ -1,8 +1,9 @@
-"""Rules for Keras 1 layer names, merge(), Model(input=, output=) and Lambda reductions."""
+"""rules/keras1.py: Keras 1 layer names and constructor arguments."""
 
 import pytest
 
 from migrate_helpers import code, dedent, issues, migrate
+
 
 HEAD = "from keras.layers import *\n"
 
@@ -58,54 +59,3 @@ def test_other_keras1_arguments():
 def test_unconvertible_keras1_arguments_are_reported():
     src = HEAD + "BatchNormalization(mode=2)\nEmbedding(10, 4, dropout=0.2)\nTimeDistributedDense(3)\n"
     assert issues(src) == [("keras1_layer_names", 2), ("keras1_layer_names", 3), ("keras1_layer_names", 4)]
-
-
-@pytest.mark.parametrize("mode,expected", [
-    ("mode='concat', concat_axis=1", "concatenate([a, b], axis=1)"),
-    ("mode='concat'", "concatenate([a, b])"),
-    ("mode='sum'", "add([a, b])"),
-    ("", "add([a, b])"),
-    ("mode='mul', name='m'", "multiply([a, b], name='m')"),
-    ("mode='ave'", "average([a, b])"),
-    ("mode='max'", "maximum([a, b])"),
-    ("mode='dot', dot_axes=2", "dot([a, b], axes=2)"),
-    ("mode='dot'", "dot([a, b], axes=-1)"),
-    ("mode='cos', dot_axes=1", "dot([a, b], axes=1, normalize=True)"),
-])
-def test_merge_modes(mode, expected):
-    src = "from keras.layers import Input, merge\nc = merge([a, b]%s)\n" % ((", " + mode) if mode else "")
-    function = expected.split("(")[0]
-    assert code(src) == "from keras.layers import Input\nfrom keras.layers import %s\nc = %s\n" % (function, expected)
-
-
-def test_merge_positional_mode_and_attribute_call():
-    assert code("import keras\nc = keras.layers.merge([a, b], 'concat', 2)\n") == \
-        "import keras\nc = keras.layers.concatenate([a, b], axis=2)\n"
-
-
-def test_merge_callable_mode_is_reported_and_import_kept():
-    src = "from keras.layers import merge\nc = merge([a, b], mode=lambda x: x[0] - x[1], output_shape=(3,))\n"
-    result = migrate(src)
-    assert result.code == src
-    assert [(i.rule, i.line) for i in result.issues] == [("merge_function", 2)]
-
-
-def test_merge_layer_class_is_reported():
-    assert issues("from keras.layers import Merge\nMerge([m1, m2], mode='concat')\n") == [("merge_function", 2)]
-
-
-def test_model_input_output_keywords():
-    assert code("from keras.models import Model\nm = Model(input=[a, b], output=c, name='x')\n") == \
-        "from keras.models import Model\nm = Model(inputs=[a, b], outputs=c, name='x')\n"
-
-
-def test_lambda_mean_over_axis_becomes_axis_mean():
-    src = ("from keras.layers import Lambda\nfrom keras import backend as K\n"
-           "a = Lambda(lambda x: K.mean(x, axis=1), name='avg')(h)\n"
-           "b = Lambda(lambda xin: K.sum(xin, axis=-2), output_shape=(16,))(h)\n"
-           "c = Lambda(lambda x: K.max(x, axis=1))(h)\n")
-    out = code(src)
-    assert "a = AxisMean(axis=1, name='avg')(h)\n" in out
-    assert "b = AxisSum(axis=-2)(h)\n" in out
-    assert "c = Lambda(lambda x: K.max(x, axis=1))(h)\n" in out
-    assert "from compat_attention import AxisMean, AxisSum\n" in out
