@@ -39,6 +39,16 @@ def _is_docstring(stmt):
             and isinstance(stmt.body[0], cst.Expr) and isinstance(stmt.body[0].value, cst.SimpleString))
 
 
+class _ImportsPresent(GatherImportsVisitor):
+    """LibCST's ``GatherImportsVisitor`` over statements only: imports are statements, so it does not
+    descend into expressions (most of a tree's nodes)."""
+
+    def on_visit(self, node):
+        if isinstance(node, cst.BaseExpression):
+            return False
+        return super().on_visit(node)
+
+
 class AddImports(AddImportsVisitor):
     """LibCST's ``AddImportsVisitor`` for the imports rules asked for, placed where this tool puts them.
 
@@ -57,7 +67,7 @@ class AddImports(AddImportsVisitor):
     """
 
     def visit_Module(self, node):
-        present = GatherImportsVisitor(self.context)
+        present = _ImportsPresent(self.context)
         node.visit(present)
         self.wanted = {}
         for item in self.context.scratch.get(AddImportsVisitor.CONTEXT_KEY, []):
