@@ -77,11 +77,12 @@ class Names:
 
     Read from LibCST's ``QualifiedNameProvider`` and ``ScopeProvider`` (computed once per
     version of the tree, for every rule that reads it): ``K.mean`` after ``from keras import
-    backend as K`` is ``'keras.backend.mean'``; a name also bound in its scope by a ``def``, a
-    ``class``, a parameter or an assignment resolves to nothing; of several imports of one
-    name, the one written last counts. Keras 2.0 programs often star-import
-    (``from keras.layers import *``), which scope analysis cannot follow: a name bound by
-    nothing else resolves into the first star-imported module.
+    backend as K`` is ``'keras.backend.mean'``, where that import is in reach (a function's own
+    import counts in that function only). A ``def`` or ``class`` of the name in reach hides the
+    import (the program defines its own); an assignment does not (``LSTM = CuDNNLSTM if gpu else
+    LSTM`` still names a Keras layer). Of several imports of one name, the one written last
+    counts. Keras 2.0 programs often star-import (``from keras.layers import *``), which scope
+    analysis cannot follow: a name no import binds resolves into the first star-imported module.
 
     Args:
         wrapper: the ``libcst.metadata.MetadataWrapper`` of the module.
@@ -99,7 +100,13 @@ class Names:
             self.star = stars.modules
 
     def _scope(self, node):
-        return self._scopes.get(node) or self._scopes.get(self._module)
+        scope = self._scopes.get(node)
+        return scope if scope is not None else self._scopes.get(self._module)
+
+    def _defined_here(self, head, where):
+        """Whether a ``def`` or ``class`` named ``head`` is in reach of node ``where``."""
+        return any(isinstance(getattr(assignment, "node", None), (cst.FunctionDef, cst.ClassDef))
+                   for assignment in self._scope(where)[head])
 
     def _qualified_names(self, expr, text, where):
         if where is None and expr in self._qualified:
@@ -132,13 +139,14 @@ class Names:
         if text is None:
             return None
         names = self._qualified_names(expr, text, where)
-        if any(q.source is QualifiedNameSource.LOCAL for q in names):
+        at = where if where is not None else expr
+        if any(q.source is QualifiedNameSource.LOCAL for q in names) and self._defined_here(text.split(".")[0], at):
             return None
         imported = {q.name for q in names if q.source is QualifiedNameSource.IMPORT}
         if len(imported) == 1:
             return imported.pop()
         if imported:
-            return self._written_last(text, where if where is not None else expr)
+            return self._written_last(text, at)
         if self.star:
             return self.star[0] + "." + text
         return None
