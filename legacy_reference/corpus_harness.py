@@ -31,7 +31,8 @@ Command line (today's Kerases; the test runs it in a subprocess)::
     python -m legacy_reference.corpus_harness FOLDER WORKDIR OUTDIR REFERENCE_DIR PROGRAM...
 
 runs each ``FOLDER/PROGRAM.py`` from the initial weights of ``REFERENCE_DIR/PROGRAM.npz`` on the
-batches recorded there, and writes ``OUTDIR/PROGRAM.npz`` (or ``OUTDIR/PROGRAM.error`` with one line).
+batches recorded there, and writes ``OUTDIR/PROGRAM.npz`` (after a ``WeightLayoutError``: only the
+program's batches and ``meta["error"]``), or ``OUTDIR/PROGRAM.error`` with one line for any other error.
 """
 
 import json
@@ -202,7 +203,11 @@ class _Recorder(object):
         batch_x = batches[0][0]
         if not model.get_weights() and initial:  # not built yet (a Sequential without an input shape)
             model.predict(batch_x, batch_size=_rows(batch_x), verbose=0)
-        _check_layout(model, initial)
+        try:
+            _check_layout(model, initial)
+        except WeightLayoutError as error:
+            error.batches = own  # the caller may still compare the data
+            raise
         model.set_weights(initial)
         predictions = model.predict(batch_x, batch_size=_rows(batch_x), verbose=0)
         losses, weights = [], []
@@ -384,6 +389,10 @@ def main(argv):
                                  seed=int(recorded["meta"]["seed"]))
             save_record(os.path.join(outdir, name + ".npz"), record)
             print("HARNESS_OK", name, flush=True)
+        except WeightLayoutError as error:  # a finding: the data is still worth comparing
+            save_record(os.path.join(outdir, name + ".npz"), {"batches": error.batches,
+                                                              "meta": {"error": "WeightLayoutError: %s" % error}})
+            print("HARNESS_LAYOUT", name, error, flush=True)
         except Exception as error:  # one line per program: the test shows it
             traceback.print_exc()
             with open(os.path.join(outdir, name + ".error"), "w") as handle:

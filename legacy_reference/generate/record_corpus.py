@@ -2,7 +2,8 @@
 
 For every program of ``tests/migrate_corpus/`` (the originals, unmigrated), ``corpus_harness``
 runs it as ``__main__`` up to its first training call, sets fixed initial weights, predicts on the
-program's first training batch and takes ``STEPS`` ``train_on_batch`` steps. Each program runs three times:
+program's first training batch and takes ``STEPS`` ``train_on_batch`` steps. Each program runs
+three times:
 
 * ``raced``: as Keras 2.0.8 on TensorFlow 1.3 runs it. Its update ops read the variables without
   ordering, so a layer's gradient may be taken through the next layer's already updated kernel
@@ -14,10 +15,10 @@ program's first training batch and takes ``STEPS`` ``train_on_batch`` steps. Eac
   arithmetic): its difference to ``ordered`` is the legacy stack's own float32 noise.
 
 The raced and ordered predictions must be identical; the difference of their steps is the
-measured ordering effect, written to the manifest with the float32 noise. The programs' copied legacy attention modules are
-stubs here: their ``AttentionDecoder`` is replaced by the clean-room ``keras2_0_attention`` one
-(checked against the golden data by ``check_keras2_0_attention.py``) before the program runs;
-the programs' own code runs unchanged.
+measured ordering effect, written to the manifest with the float32 noise. The programs' copied
+legacy attention modules are stubs here: their ``AttentionDecoder`` is replaced by the
+clean-room ``keras2_0_attention`` one (checked against the golden data by
+``check_keras2_0_attention.py``) before the program runs; the programs' own code runs unchanged.
 
 Writes ``legacy_reference/corpus/<program>.npz`` (``corpus_harness.save_record``) and
 ``manifest.json``. CI never runs this. Usage (Python 3.6 + Keras 2.0.8, from the repo root)::
@@ -228,8 +229,8 @@ def main(names):
     import keras
     import tensorflow as tf
 
-    names = names or sorted(f[:-3] for f in os.listdir(CORPUS)
-                            if f.endswith(".py") and "class AttentionDecoder(" not in open(os.path.join(CORPUS, f)).read())
+    names = names or sorted(f[:-3] for f in os.listdir(CORPUS) if f.endswith(".py")
+                            and "class AttentionDecoder(" not in open(os.path.join(CORPUS, f)).read())
     manifest_path = os.path.join(OUT, "manifest.json")
     manifest = json.load(open(manifest_path)) if os.path.exists(manifest_path) else {"programs": {}}
     os.makedirs(OUT, exist_ok=True)
