@@ -133,7 +133,8 @@ CASES = []
 
 
 def case(*needs):
-    """Register a case; ``needs``: class names or (class, arg, ...) tuples the stack must have."""
+    """Register a case; ``needs``: class names or (class, arg, ...) tuples the stack must have
+    (or 'standalone' / 'tf': only on that kind of stack)."""
     def register(fn):
         fn.needs = needs
         CASES.append(fn)
@@ -145,7 +146,9 @@ def case(*needs):
 
 
 def runnable(fn):
-    return all(supports(*((n,) if isinstance(n, str) else n)) for n in fn.needs)
+    """Whether this stack can run a case: ``needs`` names classes/arguments, or 'standalone'."""
+    return all(FLAVOUR == n if n in ("standalone", "tf") else supports(*((n,) if isinstance(n, str) else n))
+               for n in fn.needs)
 
 
 def rng(name):
@@ -250,7 +253,8 @@ def h5_facts(path):
         if "optimizer_weights" in f:
             names = f["optimizer_weights"].attrs["weight_names"]
             out["optimizer_weight_names"] = [n.decode() if isinstance(n, bytes) else str(n) for n in names]
-            out["optimizer_weight_shapes"] = [list(f["optimizer_weights"][n].shape) for n in out["optimizer_weight_names"]]
+            out["optimizer_weight_shapes"] = [list(f["optimizer_weights"][n].shape)
+                                              for n in out["optimizer_weight_names"]]
     return out
 
 
@@ -643,9 +647,10 @@ def flatten_channels_first(r):
     return model, [normal(r, 4, 4, 5, 2)]
 
 
-@case(("Conv1D", "data_format"), ("GlobalAveragePooling1D", "data_format"))
+@case("standalone", ("Conv1D", "data_format"), ("GlobalAveragePooling1D", "data_format"))
 def conv1d_channels_first(r):
-    """Conv1D / pooling 1D with data_format='channels_first' (Keras 2.2+)."""
+    """Conv1D / pooling 1D with data_format='channels_first' (Keras 2.2+; standalone Keras transposes
+    to channels_last around the op, tf.keras 1.15 asks TF for NCW, which has no CPU kernel)."""
     model = Sequential([
         L.Conv1D(4, 2, data_format="channels_first", input_shape=(3, 8)),
         L.MaxPooling1D(2, data_format="channels_first"),
@@ -751,7 +756,8 @@ def conv2d_stack(r):
 
 @case
 def core_layers(r):
-    """Dense, Dropout, noise layers, Activation, Reshape, Permute, SpatialDropout*, RepeatVector, ActivityRegularization."""
+    """Dense, Dropout, noise layers, Activation, Reshape, Permute, SpatialDropout*, RepeatVector,
+    ActivityRegularization."""
     model = Sequential([
         L.Dense(12, activation="relu", input_shape=(6,)),
         L.Dropout(0.5),
@@ -1240,7 +1246,7 @@ def run_case(fn, out_dir):
     model, xs = built[0], built[1]
     extra = built[2] if len(built) > 2 else {}
     perturb(model, r)
-    entry = {"name": name, "doc": (fn.__doc__ or "").strip(), "kind": "model"}
+    entry = {"name": name, "doc": " ".join((fn.__doc__ or "").split()), "kind": "model"}
     npz = {}
     if "train" in extra:
         train_steps(model, extra["train"], r)
