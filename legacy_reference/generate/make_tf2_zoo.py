@@ -59,17 +59,17 @@ REFUSED = {
 CASES = []
 
 
-def case(fn=None, since=None, until=None):
-    """Register a case; ``since``/``until`` (TF (major, minor), inclusive) limit it to the stacks that have it."""
+def case(fn=None, since=None):
+    """Register a case; ``since`` (TF (major, minor)) limits it to the stacks that have its classes."""
     def register(f):
-        f.since, f.until = since, until
+        f.since = since
         CASES.append(f)
         return f
     return register(fn) if fn is not None else register
 
 
 def available(fn):
-    return (fn.since is None or TF >= fn.since) and (fn.until is None or TF <= fn.until)
+    return fn.since is None or TF >= fn.since
 
 
 def rng(name):
