@@ -23,7 +23,6 @@ default arguments, and what masked recurrent layers output at padded steps (per 
 Only stock tf.keras is used; no legacy attention code.
 """
 
-import hashlib
 import inspect
 import json
 import os
@@ -33,6 +32,8 @@ import sys
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 import numpy as np  # noqa: E402
 import tensorflow as tf  # noqa: E402
+
+from _fixture_common import masked_float_batch, normal, rng, token_batch, train_steps  # noqa: E402
 
 tf.config.threading.set_intra_op_parallelism_threads(1)
 tf.config.threading.set_inter_op_parallelism_threads(1)
@@ -72,10 +73,6 @@ def available(fn):
     return fn.since is None or TF >= fn.since
 
 
-def rng(name):
-    return np.random.RandomState(int(hashlib.md5(name.encode()).hexdigest()[:8], 16) % (2 ** 31))
-
-
 def preprocessing(name):
     """A preprocessing layer class: ``keras.layers.X`` (TF >= 2.6) or its experimental home (2.1-2.5)."""
     found = getattr(L, name, None)
@@ -88,38 +85,6 @@ def policy(name):
     """A mixed-precision Policy object: ``keras.mixed_precision.Policy`` (TF >= 2.4) or experimental (2.1-2.3)."""
     mp = keras.mixed_precision
     return (getattr(mp, "Policy", None) or mp.experimental.Policy)(name)
-
-
-# -- inputs ---------------------------------------------------------------------------------
-def token_batch(r, T=8, vocab=20):
-    """Integer sequences, 0 = padding: post-, pre-, mid-padded, full, one token at each end, all-pad."""
-    x = np.zeros((7, T), dtype="int32")
-    tok = lambda n: r.randint(1, vocab, size=n)  # noqa: E731
-    x[0, :5] = tok(5)                # post-padding
-    x[1, 3:] = tok(T - 3)            # pre-padding
-    x[2, :] = tok(T)                 # full
-    x[3, 0] = tok(1)[0]              # one token, post
-    x[4, -1] = tok(1)[0]             # one token, pre
-    x[5, :] = tok(T)
-    x[5, [2, 5]] = 0                 # holes in the middle
-    # row 6 stays all padding
-    return x
-
-
-def masked_float_batch(r, T=7, F=5):
-    """Float sequences where some steps are all zero (masked by Masking(0.)): post, pre, middle."""
-    x = r.normal(size=(6, T, F)).astype("float32")
-    x[0, 4:] = 0.0
-    x[1, :3] = 0.0
-    x[3, 2] = 0.0
-    x[4, :] = 0.0
-    x[4, -1] = r.normal(size=F)
-    x[5, 1:] = 0.0
-    return x
-
-
-def normal(r, *shape):
-    return r.normal(size=shape).astype("float32")
 
 
 # -- weights ----------------------------------------------------------------------------------
@@ -138,14 +103,6 @@ def perturb(model, r):
             else:
                 v = (v + noise).astype(v.dtype)
             K.set_value(w, v)
-
-
-def train_steps(model, xs, r, steps=3):
-    model.compile(optimizer=keras.optimizers.SGD(0.01), loss="mse")
-    shapes = model.output_shape if isinstance(model.output_shape, list) else [model.output_shape]
-    ys = [r.normal(size=(len(xs[0]),) + tuple(shape[1:])).astype("float32") for shape in shapes]
-    for _ in range(steps):
-        model.train_on_batch(xs if len(xs) > 1 else xs[0], ys if len(ys) > 1 else ys[0])
 
 
 def classes_of(config):
