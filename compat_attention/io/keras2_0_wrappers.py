@@ -6,23 +6,23 @@ live in ``compat_attention/layers/keras2_0.py``; the legacy class names map to t
 ``KERAS_2_0_FILES.custom_objects``.
 """
 
-from ..layers import keras2_0 as legacy_layers
+from ..layers import activations, locally_connected, recurrent
 from .keras2_0 import KERAS_2_0, KERAS_2_0_FILES
 from .rewrites import RECURRENT_CLASSES
 
 #: Keras 2.0.8 layer classes that modern Keras lacks or computes differently, and ours that
 #: compute what they computed (found by the factory under the legacy class name).
 SUBSTITUTES = {
-    "ThresholdedReLU": legacy_layers.LegacyThresholdedReLU,
-    "LocallyConnected1D": legacy_layers.LegacyLocallyConnected1D,
-    "LocallyConnected2D": legacy_layers.LegacyLocallyConnected2D,
+    "ThresholdedReLU": activations.LegacyThresholdedReLU,
+    "LocallyConnected1D": locally_connected.LegacyLocallyConnected1D,
+    "LocallyConnected2D": locally_connected.LegacyLocallyConnected2D,
 }
 
 #: Recurrent classes, and ours that keep Keras 2.0.8's padded-step semantics when wrapped.
 LEGACY_RECURRENT = {
-    "LSTM": legacy_layers.LegacyLSTM,
-    "GRU": legacy_layers.LegacyGRU,
-    "SimpleRNN": legacy_layers.LegacySimpleRNN,
+    "LSTM": recurrent.LegacyLSTM,
+    "GRU": recurrent.LegacyGRU,
+    "SimpleRNN": recurrent.LegacySimpleRNN,
 }
 
 KERAS_2_0_FILES.custom_objects.update(SUBSTITUTES)
