@@ -5,7 +5,7 @@ Attention``) reduces a sequence ``(B, T, D)`` to one vector ``(B, units)``: the 
 step is the query, a score over all steps gives softmax weights, and the weighted sum of
 the steps (the context) is combined with the query. This module computes the same numbers
 on every Keras this project supports, with the package's constructor, config keys, weight
-names, shapes and order (``io/attention_package.py`` loads the ``.h5`` files the package's
+names, shapes and order (``io/sources/attention_package.py`` loads the ``.h5`` files the package's
 users saved).
 
 Written from the package's documented behaviour and from probing it (configs, weight
