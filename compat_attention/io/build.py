@@ -45,6 +45,15 @@ def topological_order(layers):
     return order, stuck
 
 
+def known_class(class_name, custom_objects):
+    """Whether ``class_name`` names a layer class the builder can make: one of ``custom_objects`` (the
+    source's and the caller's), a layer of ``keras.layers``, or ``Lambda`` (refused or built by ``make``)."""
+    if class_name == "Lambda" or class_name in custom_objects:
+        return True
+    cls = getattr(keras.layers, class_name, None) if class_name.isidentifier() else None
+    return inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)
+
+
 class LayerFactory(object):
     """Makes modern layers from rewritten layer configs of one file.
 
@@ -75,12 +84,8 @@ class LayerFactory(object):
             return self.make_standard(class_name, config)
 
     def known_class(self, class_name):
-        """Whether ``class_name`` names a layer class this factory can make (Lambda included: it is refused
-        or built by ``make``)."""
-        if class_name == "Lambda" or class_name in self.custom_objects:
-            return True
-        cls = getattr(keras.layers, class_name, None) if class_name.isidentifier() else None
-        return inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)
+        """Whether ``class_name`` names a layer class this factory can make (``known_class``)."""
+        return known_class(class_name, self.custom_objects)
 
     def make_standard(self, class_name, config):
         """A layer of Keras, of ``custom_objects``, or a wrapper around one (``make`` for the inner)."""

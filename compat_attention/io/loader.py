@@ -124,13 +124,13 @@ def load(path, source=None, compile=False, custom_objects=None, allow_lambda=Fal
         raise errors.NotAKerasFileError(legacy.path, "holds weights only (model.save_weights), no model",
                                         source.weights_only_fix)
     with wrapped(legacy.path, "loading the model"):
-        factory = LayerFactory(legacy.path, source, custom_objects, allow_lambda)
         subject = check_structure(legacy.path, legacy.model_config)
-        check_resources(subject, legacy.stored_parameters, legacy.max_parameters, factory.known_class)
+        check_resources(subject, legacy.stored_parameters, legacy.max_parameters,
+                        {**source.custom_objects, **(custom_objects or {})})
         for check in source.checks:
             check(subject)
         config, _ = source.rewrites.plan(legacy.model_config)
-        model = build_model(config, factory)
+        model = build_model(config, LayerFactory(legacy.path, source, custom_objects, allow_lambda))
         if legacy.format == "h5":
             assign_weights(model, legacy, by_name=True)
     if legacy.format == "keras":

@@ -27,7 +27,7 @@ from .._keras import flavour
 from ..decoder.cell import weight_shapes as attention_decoder_weight_shapes
 from ..layers.package_attention import kernel_shapes as package_attention_kernel_shapes
 from .boundary import DAMAGED
-from .build import topological_order
+from .build import known_class, topological_order
 from .structure import check
 
 MAX_PARAMETERS = 100 * 1000 * 1000
@@ -84,16 +84,16 @@ def check_stored_size(path, layer, weight, shape, running_total, max_parameters)
     return size
 
 
-def check_resources(subject, stored, max_parameters, known_class):
+def check_resources(subject, stored, max_parameters, custom_objects):
     """The ``RESOURCES`` checks, in order, on a ``Subject`` that passed ``structure.check_structure``.
 
     Args:
         subject: the checked ``structure.Subject``.
         stored: ``LegacyFile.stored_parameters`` (layer name -> the parameters the file stores).
         max_parameters: the cap (``parameter_limit``).
-        known_class: ``fn(class_name) -> bool`` (``build.LayerFactory.known_class``).
+        custom_objects: the layer classes the source and the caller provide besides Keras's.
     """
-    subject.stored, subject.max_parameters, subject.known_class = stored, max_parameters, known_class
+    subject.stored, subject.max_parameters, subject.custom_objects = stored, max_parameters, custom_objects
     for fn in RESOURCES:
         fn(subject)
 
@@ -101,7 +101,7 @@ def check_resources(subject, stored, max_parameters, known_class):
 @check("Every layer class is one of Keras or of compat_attention (or the caller's custom_objects).")
 def layer_classes_known(subject):
     for _, class_name, config, _ in subject.nodes:
-        if class_name in REFUSED_CLASSES or not subject.known_class(class_name):
+        if class_name in REFUSED_CLASSES or not known_class(class_name, subject.custom_objects):
             subject.fail("layer %r has class %r, which neither Keras nor compat_attention provides"
                          % (config.get("name"), class_name),
                          fix="pass custom_objects={%r: YourClass} (CLI: it cannot be converted)" % class_name,

@@ -51,15 +51,15 @@ class Subject(object):
         model_config: the model config as read (not rewritten).
         stored: ``LegacyFile.stored_parameters`` (layer name -> the parameters the file stores), or None.
         max_parameters: the cap (see ``resources.parameter_limit``).
-        known_class: ``fn(class_name) -> bool``, whether a layer class can be made (resource checks only).
+        custom_objects: the layer classes the source and the caller provide (resource checks only).
     """
 
-    def __init__(self, path, model_config, stored=None, max_parameters=None, known_class=None):
+    def __init__(self, path, model_config, stored=None, max_parameters=None, custom_objects=None):
         self.path = path
         self.model_config = model_config
         self.stored = stored
         self.max_parameters = max_parameters
-        self.known_class = known_class
+        self.custom_objects = custom_objects or {}
         # Meaningful once model_config_shape and layer_entries_shape passed.
         self.body = model_config.get("config") if isinstance(model_config, dict) else None
         self.is_functional = isinstance(model_config, dict) and model_config.get("class_name") != "Sequential"

@@ -18,8 +18,8 @@ def _sequential(*layers):
     return {"class_name": "Sequential", "config": {"name": "s", "layers": list(layers)}}
 
 
-def _check(model_config, stored=None, limit=10 ** 6, known=lambda name: True):
-    resources.check_resources(check_structure("m.h5", model_config), stored or {}, limit, known)
+def _check(model_config, stored=None, limit=10 ** 6, custom_objects=None):
+    resources.check_resources(check_structure("m.h5", model_config), stored or {}, limit, custom_objects or {})
 
 
 def _declared(model_config):
@@ -73,8 +73,10 @@ def test_sizes_far_beyond_the_stored_weights_are_refused():
 
 
 def test_unknown_and_refused_classes():
+    fancy = _sequential({"class_name": "FancyLSTM", "config": {"name": "f"}})
     with pytest.raises(errors.UnknownLayerError, match="class 'FancyLSTM'.*custom_objects=\\{'FancyLSTM'"):
-        _check(_sequential({"class_name": "FancyLSTM", "config": {"name": "f"}}), known=lambda name: name != "FancyLSTM")
+        _check(fancy)
+    _check(fancy, custom_objects={"FancyLSTM": keras.layers.LSTM})
     with pytest.raises(errors.UnknownLayerError, match="class 'TFSMLayer'"):
         _check(_sequential({"class_name": "TFSMLayer", "config": {"name": "t"}}))
 
