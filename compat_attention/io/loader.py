@@ -9,7 +9,7 @@
 3. ``structure.STRUCTURE``: the model config checked against what Keras 2 wrote;
    ``resources.RESOURCES``: the layer classes, and the parameters the sizes need against the stored
    weights and the cap; then the source's own checks (``Source.checks``);
-4. ``Source.plan``: the source's named config rewrites, one per legacy fact;
+4. ``Source.rewrites`` (``RewriteSet.plan``): the source's named config rewrites, one per legacy fact;
 5. ``build.build_model``: layers from the rewritten configs (``Lambda`` refused unless the caller
    opted in), wired as the file says;
 6. the weights: ``build.assign_weights`` (an ``.h5``'s arrays, count and shapes checked first), or
