@@ -15,12 +15,9 @@ _SLOTS = {
 }
 
 
-def _is_optimizer_v2():
-    return hasattr(keras.optimizers.SGD(), "_create_all_weights")
-
-
-#: Whether the running Keras's optimizers are tf.keras 2.8-2.10's ``OptimizerV2``.
-OPTIMIZER_V2 = _is_optimizer_v2()
+#: Whether the running Keras's optimizers are tf.keras 2.8-2.10's ``OptimizerV2`` (read from the class:
+#: nothing is built at import).
+OPTIMIZER_V2 = hasattr(keras.optimizers.SGD, "_create_all_weights")
 
 
 def slot_roles(class_name):

@@ -1,4 +1,5 @@
-"""load_legacy_weights refuses target recurrent layers that would not compute what the file's did.
+"""compat_attention.io.targets: load_legacy_weights refuses target recurrent layers that would not compute what
+the file's did.
 
 The newcomer's trap: rebuild the tutorial model with today's LSTM (recurrent_activation
 'sigmoid') and load the 2017 weights: the predictions are about 0.1 away from 2017's, with
@@ -72,3 +73,31 @@ def test_a_gru_with_reset_after_is_refused_before_its_shapes_are_compared(tmp_pa
                                                   recurrent_activation=LEGACY_HARD_SIGMOID, name="gru_2")(inputs))
     load_legacy_weights(legacy, path)
     np.testing.assert_array_equal(legacy.layers[-1].get_weights()[0], arrays[0][1])
+
+
+def test_a_weights_only_file_gets_the_defaults_of_the_era_of_its_source(tmp_path):
+    # The same GRU weights with no config: written by Keras 2.0.8 they computed reset_after=False (hard_sigmoid);
+    # a tf.keras 2.14 file read by the Keras 2.0.x source (no source of its own yet) gets Keras 2.3's sigmoid.
+    units, features = 4, 3
+    rng = np.random.RandomState(1)
+    arrays = [("kernel", rng.normal(size=(features, 3 * units)).astype("float32")),
+              ("recurrent_kernel", rng.normal(size=(units, 3 * units)).astype("float32")),
+              ("bias", np.zeros(3 * units, "float32"))]
+    inputs = keras.Input((5, features))
+    for version, activation in (("2.0.8", LEGACY_HARD_SIGMOID), ("2.14.0", "sigmoid")):
+        path = str(tmp_path / ("gru_%s.h5" % version))
+        legacy_writer.write(path, None, [("gru_1", arrays)], keras_version=version)  # model_config null: weights only
+        other = "sigmoid" if activation == LEGACY_HARD_SIGMOID else LEGACY_HARD_SIGMOID
+        wrong = keras.Model(inputs, keras.layers.GRU(units, reset_after=False, recurrent_activation=other)(inputs))
+        with pytest.raises(errors.WeightMismatchError, match="recurrent_activation=.*Keras %s" % version.replace(".", r"\.")):
+            load_legacy_weights(wrong, path)
+        right = keras.Model(inputs, keras.layers.GRU(units, reset_after=False, recurrent_activation=activation)(inputs))
+        load_legacy_weights(right, path)
+        np.testing.assert_array_equal(right.layers[-1].get_weights()[1], arrays[1][1])
+
+
+def test_the_package_source_declares_tf_keras_2_defaults():
+    from compat_attention.io.sources import attention_package
+
+    assert attention_package.SOURCE.recurrent_defaults("2.14.0") == {
+        "activation": "tanh", "recurrent_activation": "sigmoid", "reset_after": True}

@@ -1,4 +1,4 @@
-"""What a Keras 2.0.x file's recurrent layers computed, checked against the layers its weights go into.
+"""``load_legacy_weights``' check: the layers a file's weights go into compute what the file's layers did.
 
 Weights saved in 2017 load by position into any layer of the right shapes, but the numbers
 are 2017's only if the target layer computes what the saving layer computed. Two defaults
@@ -11,47 +11,28 @@ changed since Keras 2.0.8, silently:
   bias has another shape, so the weights would not even fit).
 
 ``check_targets`` compares, for each (target layer, stored layer name) pair, what the
-file's config says (or, for a weights-only file, the defaults of the Keras that wrote it)
-with the target's settings, and refuses the load with one line naming the layer and the
-argument to pass.
+file's config says (where it does not say, and for a weights-only file, the defaults of the era
+that wrote it: ``Source.recurrent_defaults`` of the file's source) with the target's settings,
+and refuses the load with one line naming the layer and the argument to pass.
 """
-
-from packaging.version import InvalidVersion, Version
 
 from .. import errors
 from .._keras.flavour import keras
 from ..layers.activations import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
-
-#: The first Keras whose LSTM/GRU default ``recurrent_activation`` is ``'sigmoid'``.
-SIGMOID_DEFAULT_SINCE = Version("2.3.0")
+from .configs import walk
 
 _SPELLING = {key: "%s=compat_attention.LEGACY_HARD_SIGMOID" % key for key in ("activation", "recurrent_activation")}
 
 
-def _file_defaults(legacy):
-    """The settings a layer of ``legacy``'s Keras had when its config does not say."""
-    try:
-        old = Version(legacy.keras_version) < SIGMOID_DEFAULT_SINCE
-    except InvalidVersion:
-        old = True  # unknown: assume the oldest, whose files this package is for
-    return {"activation": "tanh", "recurrent_activation": "hard_sigmoid" if old else "sigmoid",
-            "reset_after": False}
-
-
 def _file_layer_configs(legacy):
-    """layer name -> config, nested wrappers resolved to the recurrent layer inside."""
-    if legacy.model_config is None:
-        return {}
-    layers = legacy.model_config.get("config")
-    layers = layers.get("layers", []) if isinstance(layers, dict) else layers
+    """layer name -> config, a wrapper's name mapped to the config of the layer it holds."""
     found = {}
-    for entry in layers or []:
-        if not isinstance(entry, dict) or not isinstance(entry.get("config"), dict):
+    for _, _, config, depth in walk(legacy.model_config):
+        if not isinstance(config, dict):
             continue
-        config = entry["config"]
-        inner = config.get("layer")
-        wrapped = isinstance(inner, dict) and isinstance(inner.get("config"), dict)
-        found[config.get("name")] = inner["config"] if wrapped else config
+        if depth == 0:
+            name = config.get("name")
+        found[name] = config
     return found
 
 
@@ -74,13 +55,13 @@ def check_targets(pairs, legacy):
 
     Args:
         pairs: ``[(target layer, stored layer name)]``, as the weights will be assigned.
-        legacy: the ``h5file.LegacyFile``.
+        legacy: the ``h5file.LegacyFile``, its ``source`` picked (``loader.pick_source``).
 
     Raises:
         WeightMismatchError: one line naming the target layer, the setting, and the
             argument that makes it compute what the file's layer computed.
     """
-    defaults, configs = _file_defaults(legacy), _file_layer_configs(legacy)
+    defaults, configs = legacy.source.recurrent_defaults(legacy.keras_version), _file_layer_configs(legacy)
     for target, stored_name in pairs:
         saved = dict(defaults, **{k: v for k, v in configs.get(stored_name, {}).items() if k in defaults})
         for part in _recurrent_parts(target):

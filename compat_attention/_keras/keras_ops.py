@@ -1,12 +1,13 @@
-"""Every Keras-2-vs-3 difference that ``compat_attention.legacy`` needs, in one place.
+"""``keras.ops`` on every flavour: its names and signatures, and the few non-tensor needs beside it.
 
-``compat_attention.legacy.backend`` (the Keras 2.0.x ``K`` functions) is written once against
-the namespace ``ops`` defined here, which has ``keras.ops``' names and signatures on every
-flavour: ``keras.ops`` itself on Keras 3 (any backend), TensorFlow ops on tf.keras 2.8-2.15
-and ``tf_keras``. Besides ``ops`` this module holds the few things that are not tensor ops:
-variables, the training flag of the layer call in progress, CTC, random numbers.
+``ops`` here is ``keras.ops`` itself on Keras 3 (any backend) and TensorFlow ops under
+``keras.ops``' names and signatures on tf.keras 2.8-2.15 and ``tf_keras``. Besides ``ops`` this
+module holds what is not a tensor op: variables, the training flag of the layer call in progress,
+CTC, random numbers. ``compat_attention.legacy.backend`` (Keras 2.0's ``K`` functions, for migrated
+programs) is written once against it.
 
-Nothing in ``compat_attention/legacy/`` asks which Keras runs; it asks this module.
+``_keras/ops.py`` is another thing: the few ops the decoder and our layers run, spelled and tuned
+for them (``ops.dot``, ``ops.split`` by sizes, a plain softmax on TensorFlow).
 """
 
 import types

@@ -1,4 +1,5 @@
-"""Legacy Keras 2.0.x .h5 files load, predict their stored outputs, convert and verify."""
+"""compat_attention.io.loader: legacy Keras 2.0.x .h5 files load and predict their stored outputs; sources are
+picked from the files' own metadata (``pick_source``)."""
 
 import os
 
@@ -6,14 +7,15 @@ import numpy as np
 import pytest
 
 from compat_attention import (
-    WEIGHT_NAMES, AttentionDecoder, convert_legacy_model, custom_objects, inspect_legacy_file,
-    load_legacy_model, load_legacy_weights,
+    WEIGHT_NAMES, AttentionDecoder, errors, inspect_legacy_file, load_attention_package_model, load_legacy_model,
+    load_legacy_weights,
 )
-from compat_attention._keras.flavour import KERAS_3, keras
-from compat_attention.cli import main as cli
-from compat_attention._keras.saving import RELOADS_BIDIRECTIONAL_ARCHIVES, SAVE_SUFFIXES
+from compat_attention._keras.flavour import keras
+from compat_attention._keras.saving import READS_KERAS_V3_FILES
+from compat_attention.io.h5file import read_legacy_file
+from compat_attention.io.loader import KERAS_VERSIONS, SOURCES, pick_source
 from legacy_reference import oracle
-from support import legacy_cases, legacy_writer
+from support import DATA, ROOT, legacy_cases, legacy_writer
 from support.harness import numbers, sha256
 
 TOL = 1e-5
@@ -100,54 +102,68 @@ def test_gru_encoder_and_decoder_in_the_middle_compute_the_legacy_numbers(tmp_pa
     assert legacy_cases.max_abs_diff(got, want) <= TOL
 
 
-@pytest.mark.parametrize("suffix", SAVE_SUFFIXES)
-def test_convert_then_plain_reload_gives_the_same_predictions(tmp_path, suffix):
-    if suffix == ".keras" and not RELOADS_BIDIRECTIONAL_ARCHIVES:
-        pytest.skip("the conversion is refused on this Keras: tests/io/test_bidirectional_archives.py")
-    out = str(tmp_path / ("nmt" + suffix))
-    convert_legacy_model(oracle.golden_path("nmt_bilstm.h5"), out)
-    reloaded = keras.models.load_model(out)  # plain Keras: our classes are registered on import
-    got = numbers(reloaded, oracle.load_io("nmt_bilstm")["x"])[0]
-    assert legacy_cases.max_abs_diff(got, legacy_cases.expected("nmt_bilstm")) <= TOL
-    assert [f for f in os.listdir(str(tmp_path)) if f.startswith(".")] == []  # no temp file left
+# -- the source of a file, picked from its own metadata ------------------------------------------------
+
+PACKAGE_DATA = os.path.join(DATA, "attention_pkg")
 
 
-def test_tf_keras_users_can_load_with_custom_objects_after_converting(tmp_path):
-    if KERAS_3:
-        pytest.skip("keras3: stock load_model cannot read a Keras 2.0.8 .h5 at all; use load_legacy_model")
-    # On tf.keras the legacy file's own config loads with our custom objects.
-    model = keras.models.load_model(oracle.golden_path("echo_seq.h5"), custom_objects=custom_objects(), compile=False)
-    got = numbers(model, oracle.load_io("echo_seq")["x"])[0]
-    assert legacy_cases.max_abs_diff(got, legacy_cases.expected("echo_seq")) <= TOL
+def _package_fixture(name):
+    return os.path.join(PACKAGE_DATA, name)
 
 
-@pytest.mark.parametrize("filename", ["echo_seq.h5", "echo_seq_full.h5", "echo_seq_weights.h5", "nmt_bilstm.h5",
-                                      "nmt_bilstm_probs.h5", "masked.h5"])
-def test_cli_inspect_works_on_every_fixture(filename, capsys):
-    assert cli.main(["inspect", oracle.golden_path(filename)]) == 0
-    out = capsys.readouterr().out
-    assert "Keras 2.0.8 file" in out
-    assert ("AttentionDecoder" in out) or ("weights" in out)
+def test_the_sources_are_picked_from_the_files_metadata():
+    from compat_attention.io.sources import attention_package, keras2_0
+
+    assert pick_source(read_legacy_file(oracle.golden_path("echo_seq_full.h5"))) is keras2_0.SOURCE
+    assert pick_source(read_legacy_file(_package_fixture("luong_functional.h5"))) is attention_package.SOURCE
+    # A weights-only file has no config to show the package's layer: its version alone decides.
+    assert pick_source(read_legacy_file(_package_fixture("luong_functional_weights.h5"))) is keras2_0.SOURCE
+    assert SOURCES == (attention_package.SOURCE, keras2_0.SOURCE) and KERAS_VERSIONS == ("2.", "2.")
 
 
-@pytest.mark.parametrize("filename,case", MODEL_FILES)
-def test_cli_verify_passes_on_every_fixture(filename, case, capsys):
-    code = cli.main(["verify", oracle.golden_path(filename), "--io", oracle.golden_path(case + "_io.npz")])
-    assert code == 0
-    assert ": OK" in capsys.readouterr().out
+def test_a_required_source_takes_any_file_of_its_versions_its_checks_refuse_the_rest():
+    from compat_attention.io.sources import attention_package
+
+    legacy = read_legacy_file(oracle.golden_path("echo_seq_full.h5"))
+    assert pick_source(legacy, attention_package.SOURCE) is attention_package.SOURCE
 
 
-def test_cli_verify_fails_above_tolerance(tmp_path, capsys):
-    io = oracle.load_io("echo_seq")
-    shifted = str(tmp_path / "shifted.npz")
-    np.savez(shifted, x=io["x"], y=io["y"] + 1e-3)
-    assert cli.main(["verify", oracle.golden_path("echo_seq.h5"), "--io", shifted]) == 1
-    assert "FAILED" in capsys.readouterr().out
+@pytest.mark.parametrize("version,fix", [("1.2.2", "load and re-save it with Keras 2.0.x first"),
+                                         ("3.3.3", "load it with keras.models.load_model")])
+def test_a_file_no_source_reads_gets_one_typed_line(version, fix):
+    legacy = read_legacy_file(oracle.golden_path("echo_seq.h5"))
+    legacy.keras_version = version
+    with pytest.raises(errors.UnsupportedVersionError) as caught:
+        pick_source(legacy)
+    assert str(caught.value) == "%s: was written by Keras %s; this reader handles Keras 2.x files; %s" % (
+        legacy.path, version, fix)
+    assert caught.value.version == version
 
 
-def test_cli_convert_writes_a_file_that_reloads(tmp_path, capsys):
-    out = str(tmp_path / ("echo" + SAVE_SUFFIXES[0]))
-    assert cli.main(["convert", oracle.golden_path("echo_seq.h5"), out]) == 0
-    assert os.path.isfile(out)
-    got = numbers(keras.models.load_model(out), oracle.load_io("echo_seq")["x"])[0]
-    assert legacy_cases.max_abs_diff(got, legacy_cases.expected("echo_seq")) <= TOL
+def test_load_legacy_model_picks_the_package_source_for_a_package_file():
+    with np.load(_package_fixture("luong_functional.npz")) as data:
+        x, y = data["x"], data["y"]
+    for suffix in (".h5",) + ((".keras",) if READS_KERAS_V3_FILES else ()):
+        model = load_legacy_model(_package_fixture("luong_functional" + suffix))
+        assert type(model.get_layer("attention")).__name__ == "Attention"
+        assert float(np.abs(model.predict(x, verbose=0) - y).max()) <= TOL
+
+
+def test_every_loader_refuses_a_weights_h5_in_one_line():
+    path = _package_fixture("luong_functional.weights.h5")
+    for load in (load_legacy_model, load_attention_package_model):
+        with pytest.raises(errors.NotAKerasFileError, match=r"\.weights\.h5 file") as caught:
+            load(path)
+        assert "\n" not in str(caught.value) and str(caught.value).startswith(path + ": ")
+
+
+def test_custom_objects_reach_the_compiled_metrics():
+    path = os.path.join(ROOT, "legacy_reference", "zoo", "compiled_custom_metric.h5")
+
+    def top2(y_true, y_pred):
+        return keras.metrics.top_k_categorical_accuracy(y_true, y_pred, k=2)
+
+    model = load_legacy_model(path, compile=True, custom_objects={"top2": top2})
+    stored = np.load(path[:-3] + "_io.npz")
+    logs = model.train_on_batch(stored["train_x0"], stored["train_y0"], return_dict=True)
+    assert "top2" in logs
