@@ -68,8 +68,7 @@ def pick_source(legacy, required=None):
             return required
     else:
         for source in SOURCES:
-            if version.startswith(source.keras_versions) and (source.evidence is None or
-                                                              source.evidence(legacy.model_config)):
+            if version.startswith(source.keras_versions) and (source.evidence is None or source.evidence(legacy)):
                 return source
     raise unsupported_version(legacy.path, version, KERAS_VERSIONS if required is None else required.keras_versions)
 

@@ -6,6 +6,8 @@ source from the file's own metadata), its rewrites, its checks, its custom objec
 every source through the same read → check → rewrite → build → weights pipeline.
 """
 
+import warnings
+
 
 class Source(object):
     """A producer of Keras model files: how its files are recognised, and how its models are rebuilt.
@@ -18,17 +20,20 @@ class Source(object):
         recurrent_defaults: ``fn(keras_version) -> {'activation', 'recurrent_activation',
             'reset_after'}``, what a recurrent layer of its files computed where the config does not
             say (a weights-only file says nothing): read by ``load_legacy_weights``' target check.
-        evidence: None, or ``fn(model_config) -> bool``: whether a model config (unchecked) shows
-            this producer (a layer only it wrote); without it the version alone decides.
+        evidence: None, or ``fn(legacy) -> bool``: whether a file (a ``LegacyFile``: its
+            ``keras_version``, ``backend``, unchecked model config, weight names) shows this producer
+            (a layer only it wrote, a version suffix); without it the version prefix alone decides.
         checks: its own checks (``fn(subject)``, ``structure.check``), run after the shared
             structure and resource checks.
         custom_objects: layer classes its files name that Keras lacks or computes otherwise.
         make_layer: None, or ``fn(factory, class_name, config) -> layer`` for the layers it makes
             itself (None: ``factory.make_standard`` makes every layer).
+        optimizer_state: None, or ``fn(legacy, class_name, variables)``: the layout of its stored
+            optimizer state (see ``Source.optimizer_state``); None: its state is not read.
     """
 
     def __init__(self, name, keras_versions, rewrites, weights_only_fix, recurrent_defaults, evidence=None,
-                 checks=(), custom_objects=None, make_layer=None):
+                 checks=(), custom_objects=None, make_layer=None, optimizer_state=None):
         self.name = name
         self.keras_versions = tuple(keras_versions)
         self.rewrites = rewrites
@@ -38,6 +43,29 @@ class Source(object):
         self.checks = tuple(checks)
         self.custom_objects = dict(custom_objects or {})
         self.make_layer = make_layer
+        self._optimizer_state = optimizer_state
+
+    def optimizer_state(self, legacy, class_name, variables):
+        """The file's stored optimizer state, by role, for the running optimizer (``training.py``'s one hook).
+
+        Args:
+            legacy: the ``LegacyFile`` (its ``optimizer_weights`` read, not empty).
+            class_name: the optimizer class the training config names (``'Adam'``).
+            variables: the model's trainable variables, in the order the slots are for.
+
+        Returns:
+            ``(iterations or None, {role: [array per variable, in the order of variables]})`` with the
+            roles ``_keras.optimizers`` names (``m``, ``v``, ``a``, ``moment``, ...); ``{}`` when the
+            state is not restored (a ``UserWarning`` says why: training starts with fresh slots).
+
+        Raises:
+            WeightMismatchError: the stored state does not fit ``variables`` (one true line).
+        """
+        if self._optimizer_state is None:
+            warnings.warn("%s: the optimizer state of %s files is not restored; training starts with fresh "
+                          "slots" % (legacy.path, self.name))
+            return None, {}
+        return self._optimizer_state(legacy, class_name, variables)
 
     def __repr__(self):
         return "<Source %s>" % self.name

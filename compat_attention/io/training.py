@@ -16,8 +16,9 @@ step once:
    the others the learning rate;
 4. the model compiled;
 5. the slots (Adam's m and v, RMSprop's and Adagrad's accumulators, SGD's moments) and the iteration
-   count set from ``LegacyFile.optimizer_weights`` (read once, size-checked, by the file reader), so
-   that training resumes where Keras 2.0.8 left off.
+   count set from ``LegacyFile.optimizer_weights`` (read once, size-checked, by the file reader), as
+   the file's source reads its producer's layout (``Source.optimizer_state``: the one hook), so
+   that training resumes where the legacy Keras left off.
 
 What the running optimizer computes differently is measured by
 ``tests/io_zoo/test_optimizer_state.py`` and listed in MIGRATION.md: tf.keras 2.8-2.10's
@@ -28,7 +29,6 @@ and tf.keras >= 2.11 by ``sqrt(a + eps)`` (no ``epsilon`` makes one the other).
 import inspect
 import math
 import numbers
-import re
 import warnings
 
 import numpy as np
@@ -38,7 +38,7 @@ from .._keras import optimizers as slots
 from .._keras.flavour import keras
 from .boundary import wrapped
 
-#: Keras 2.0.8 optimizer classes whose hyperparameters and state are restored.
+#: Keras 2.0.8 optimizer classes whose hyperparameters are restored (their state: ``Source.optimizer_state``).
 RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD")
 
 #: Keras 2.0.8 config keys passed on as they are, per restored class (``lr`` and ``decay`` apart).
@@ -48,9 +48,6 @@ _HYPER = {
     "Adagrad": ("epsilon",),
     "SGD": ("momentum", "nesterov"),
 }
-
-#: How Keras 2.0.x named its optimizer slots (``training/Adam/Variable_3:0``): unnamed ``K.zeros``.
-_KERAS_2_0_SLOT = re.compile(r"(^|/)Variable(_\d+)?(:0)?$")
 
 #: Metric names Keras resolves itself at compile time (not through ``keras.metrics.get``).
 _COMPILE_METRICS = ("accuracy", "acc", "crossentropy", "ce")
@@ -83,7 +80,7 @@ def compile_model(model, legacy, custom_objects=None):
         optimizer = make_optimizer(optimizer_config)
         model.compile(optimizer=optimizer, loss=training_config.get("loss"), metrics=training_config.get("metrics"),
                       loss_weights=training_config.get("loss_weights"))
-        restore_slots(model, optimizer, optimizer_config.get("class_name"), legacy.optimizer_weights, legacy.path)
+        restore_slots(model, optimizer, optimizer_config.get("class_name"), legacy)
 
 
 # -- loss and metric names ----------------------------------------------------------------------
@@ -222,68 +219,35 @@ def make_optimizer(optimizer_config):
 
 # -- the optimizer's state ----------------------------------------------------------------------
 
-def split_optimizer_weights(class_name, stored, count):
-    """The stored optimizer weights as ``(iterations or None, {role: [array per variable]})``.
-
-    Args:
-        class_name: the optimizer class (one of ``RESTORED``).
-        stored: ``[(name, array)]`` in file order (``LegacyFile.optimizer_weights``).
-        count: the number of trainable variables.
-
-    Returns:
-        The iteration count (None when not stored) and the slots per role (``_keras.optimizers``'
-        roles: Adam's ``m`` and ``v``, ...), or None when the count does not fit.
-    """
-    iterations = None
-    if stored and stored[0][1].shape == () and "iterations" in stored[0][0]:
-        iterations, stored = int(stored[0][1]), stored[1:]
-    roles = slots.slot_roles(class_name)
-    if len(stored) != count * len(roles):
-        return iterations, None
-    arrays = [a for _, a in stored]
-    return iterations, {role: arrays[i * count:(i + 1) * count] for i, role in enumerate(roles)}
-
-
-def restore_slots(model, optimizer, class_name, stored, path):
+def restore_slots(model, optimizer, class_name, legacy):
     """Set ``optimizer``'s slots and iteration count from the file's optimizer weights.
 
-    A file without optimizer state, with an optimizer whose state is not restored, or with state
-    not in Keras 2.0.x's layout keeps the fresh slots (a ``UserWarning`` says so in the last two cases).
+    The file's source reads its producer's layout (``Source.optimizer_state``); a file without
+    optimizer state keeps the fresh slots, and so does one whose state the source does not restore
+    (a ``UserWarning`` says so).
 
     Raises:
         WeightMismatchError: the stored state does not fit the model's trainable weights.
     """
-    if class_name not in RESTORED:
-        if stored:
-            warnings.warn("%s: the %s optimizer's state is not restored (only %s); training starts with "
-                          "fresh slots" % (path, class_name, ", ".join(RESTORED)))
-        return
-    if not stored:
+    if not legacy.optimizer_weights:
         return
     variables = list(model.trainable_variables)
-    if not all(_KERAS_2_0_SLOT.search(name) for name, a in stored if a.shape != () or "iterations" not in name):
-        warnings.warn("%s: the optimizer state is not in Keras 2.0.x's layout (unnamed slot Variables); "
-                      "training starts with fresh slots" % path)
-        return
-    iterations, by_role = split_optimizer_weights(class_name, stored, len(variables))
-    if by_role is None:
-        raise errors.WeightMismatchError(
-            path, "stores %d %s optimizer weights, which do not fit the model's %d trainable weights"
-            % (len(stored), class_name, len(variables)), _COMPILE_YOURSELF)
-    slots.build(optimizer, variables)
-    targets = {role: slots.slot_variables(optimizer, class_name, role, variables) for role in by_role}
+    iterations, by_role = legacy.source.optimizer_state(legacy, class_name, variables)
+    if by_role:
+        slots.build(optimizer, variables)
+    wanted = [tuple(v.shape) for v in variables]
     for role, arrays in by_role.items():
-        wanted = [tuple(v.shape) for v in variables]
         if [a.shape for a in arrays] != wanted:
             raise errors.WeightMismatchError(
-                path, "the %s optimizer's %r slots have shapes %s, the trainable weights %s"
+                legacy.path, "the %s optimizer's %r slots have shapes %s, the trainable weights %s"
                 % (class_name, role, [a.shape for a in arrays], wanted), _COMPILE_YOURSELF)
-        if targets[role] is None:
+        target = slots.slot_variables(optimizer, class_name, role, variables)
+        if target is None:
             if any(np.any(a) for a in arrays):
                 warnings.warn("%s: this Keras keeps no %s %r slots (e.g. SGD without momentum); the stored "
-                              "ones are not used" % (path, class_name, role))
+                              "ones are not used" % (legacy.path, class_name, role))
             continue
-        for variable, array in zip(targets[role], arrays):
+        for variable, array in zip(target, arrays):
             variable.assign(array.astype(np.float32))
     if iterations is not None:
         optimizer.iterations.assign(iterations)
