@@ -28,13 +28,13 @@ from .boundary import wrapped
 from .build import LayerFactory, assign_weights, build_model
 from .h5file import read_legacy_file, unsupported_version
 from .resources import check_resources
-from .sources import attention_package, keras2_0
+from .sources import attention_package, keras2_0, keras2_1, keras2_2
 from .structure import check_structure
 from .targets import check_targets
 from .training import compile_model
 
 #: The sources, most specific first: a file goes to the first that recognises it.
-SOURCES = (attention_package.SOURCE, keras2_0.SOURCE)
+SOURCES = (attention_package.SOURCE, keras2_1.SOURCE, keras2_2.SOURCE, keras2_0.SOURCE)
 
 #: The beginnings of the ``keras_version`` values some source reads: the readers refuse any other
 #: before reading further.

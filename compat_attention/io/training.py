@@ -15,7 +15,8 @@ step once:
    ``epsilon``, ``rho``, ``momentum``, ``nesterov``; ``decay`` as an inverse-time schedule), for
    the others the learning rate;
 4. the model compiled;
-5. the slots (Adam's m and v, RMSprop's and Adagrad's accumulators, SGD's moments) and the iteration
+5. the slots (Adam's m, v and AMSGrad vhat, RMSprop's, Adagrad's and Adadelta's accumulators, SGD's
+   moments, Adamax's m and u, Nadam's m and v and its m_schedule) and the iteration
    count set from ``LegacyFile.optimizer_weights`` (read once, size-checked, by the file reader), as
    the file's source reads its producer's layout (``Source.optimizer_state``: the one hook), so
    that training resumes where the legacy Keras left off.
@@ -23,7 +24,10 @@ step once:
 What the running optimizer computes differently is measured by
 ``tests/io_zoo/test_optimizer_state.py`` and listed in MIGRATION.md: tf.keras 2.8-2.10's
 OptimizerV2 divides RMSprop's and Adagrad's steps by ``sqrt(a) + eps`` as Keras 2.0.8 did, Keras 3
-and tf.keras >= 2.11 by ``sqrt(a + eps)`` (no ``epsilon`` makes one the other).
+and tf.keras >= 2.11 by ``sqrt(a + eps)`` (no ``epsilon`` makes one the other); Keras 2's Nadam warmed
+its momentum as ``beta_1 * (1 - 0.5 * 0.96 ** (t * schedule_decay))``, today's as ``0.96 ** t`` (its
+``m_schedule``, Keras 2.3's, is restored as today's ``u_product``; the next step differs: 3.7e-4 on
+``legacy_reference/eras/keras2_2/compiled_nadam.h5`` against Keras 2.2.4's own reload).
 """
 
 import inspect
@@ -39,14 +43,18 @@ from .._keras.flavour import keras
 from .boundary import wrapped
 
 #: Keras 2.0.8 optimizer classes whose hyperparameters are restored (their state: ``Source.optimizer_state``).
-RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD")
+RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD", "Adadelta", "Adamax", "Nadam")
 
-#: Keras 2.0.8 config keys passed on as they are, per restored class (``lr`` and ``decay`` apart).
+#: Keras 2 config keys passed on as they are, per restored class (``lr``/``learning_rate`` and ``decay``
+#: apart; ``amsgrad``: Keras 2.1+; Nadam's ``schedule_decay`` has no counterpart today: see the module).
 _HYPER = {
-    "Adam": ("beta_1", "beta_2", "epsilon"),
+    "Adam": ("beta_1", "beta_2", "epsilon", "amsgrad"),
     "RMSprop": ("rho", "epsilon"),
     "Adagrad": ("epsilon",),
     "SGD": ("momentum", "nesterov"),
+    "Adadelta": ("rho", "epsilon"),
+    "Adamax": ("beta_1", "beta_2", "epsilon"),
+    "Nadam": ("beta_1", "beta_2", "epsilon"),
 }
 
 #: Metric names Keras resolves itself at compile time (not through ``keras.metrics.get``).
@@ -210,7 +218,7 @@ def make_optimizer(optimizer_config):
     cls, config, learning_rate = optimizer_config["class"], optimizer_config["config"], optimizer_config["learning_rate"]
     if optimizer_config["class_name"] not in RESTORED:
         return cls(learning_rate=learning_rate) if learning_rate is not None else cls()
-    kwargs = {key: config[key] for key in _HYPER[optimizer_config["class_name"]] if key in config}
+    kwargs = {key: config[key] for key in _HYPER[optimizer_config["class_name"]] if config.get(key) is not None}
     if learning_rate is not None:
         decay = float(config.get("decay") or 0.0)
         kwargs["learning_rate"] = slots.inverse_time_decay(learning_rate, decay) if decay > 0 else learning_rate
@@ -237,6 +245,9 @@ def restore_slots(model, optimizer, class_name, legacy):
         slots.build(optimizer, variables)
     wanted = [tuple(v.shape) for v in variables]
     for role, arrays in by_role.items():
+        if slots.is_scalar_role(class_name, role):
+            _restore_scalar(optimizer, class_name, role, arrays, legacy)
+            continue
         if [a.shape for a in arrays] != wanted:
             raise errors.WeightMismatchError(
                 legacy.path, "the %s optimizer's %r slots have shapes %s, the trainable weights %s"
@@ -251,3 +262,12 @@ def restore_slots(model, optimizer, class_name, legacy):
             variable.assign(array.astype(np.float32))
     if iterations is not None:
         optimizer.iterations.assign(iterations)
+
+
+def _restore_scalar(optimizer, class_name, role, arrays, legacy):
+    """Set one per-optimizer value (Nadam's ``m_schedule``) where the running optimizer keeps it."""
+    target = slots.scalar_variable(optimizer, class_name, role)
+    if target is None:
+        warnings.warn("%s: this Keras keeps no %s %r; the stored one is not used" % (legacy.path, class_name, role))
+        return
+    target.assign(np.asarray(arrays[0], np.float32).reshape(tuple(target.shape)))

@@ -38,10 +38,25 @@ def test_decay_becomes_an_inverse_time_schedule():
 
 
 def test_another_class_gets_its_learning_rate_only():
-    optimizer = training.make_optimizer(_checked({"class_name": "Nadam", "config": {"lr": 0.004, "beta_1": 0.5}}))
-    assert type(optimizer) is keras.optimizers.Nadam
+    optimizer = training.make_optimizer(_checked({"class_name": "Ftrl", "config": {
+        "lr": 0.004, "l1_regularization_strength": 0.5}}))
+    assert type(optimizer) is keras.optimizers.Ftrl
     assert np.isclose(float(np.asarray(optimizer.learning_rate)), 0.004)
-    assert float(optimizer.beta_1) != 0.5
+    assert float(optimizer.l1_regularization_strength) != 0.5
+
+
+@pytest.mark.parametrize("class_name,config,attribute", [
+    ("Nadam", {"lr": 0.004, "beta_1": 0.5, "schedule_decay": 0.004}, "beta_1"),
+    ("Adamax", {"lr": 0.004, "beta_2": 0.5}, "beta_2"),
+    ("Adadelta", {"lr": 0.004, "rho": 0.5}, "rho"),
+    ("Adam", {"learning_rate": 0.004, "beta_1": 0.5, "amsgrad": True, "epsilon": None}, "beta_1")])
+def test_keras_2_1_to_2_3_classes_get_their_hyperparameters(class_name, config, attribute):
+    optimizer = training.make_optimizer(_checked({"class_name": class_name, "config": config}))
+    assert type(optimizer) is getattr(keras.optimizers, class_name)
+    assert np.isclose(float(np.asarray(optimizer.learning_rate)), 0.004)
+    assert float(getattr(optimizer, attribute)) == 0.5
+    if class_name == "Adam":
+        assert optimizer.amsgrad is True and float(optimizer.epsilon) == 1e-7  # None: Keras 2's K.epsilon()
 
 
 @pytest.mark.parametrize("optimizer_config,words", [
