@@ -323,3 +323,10 @@ def conv_transpose_dilation_in_the_kernel(class_name, config):
     if class_name == "Conv2DTranspose" and any(r != 1 for r in rates):
         return LegacyConv2DTranspose.__name__
     return False
+
+
+#: The layer facts every standalone Keras 2.1-2.3 file shares with 2.0.x, in their order (after the CuDNN
+#: layers became plain ones): a source of those versions lists them as one block.
+KERAS_2_RECURRENT_FACTS = (drop_recurrent_implementation, drop_embedding_input_length, initializer_class_names,
+                           legacy_hard_sigmoid, gru_without_reset_after, rnn_cells_keep_layer_facts,
+                           masked_steps_repeat_output, bidirectional_masked_steps_repeat_output)
