@@ -12,6 +12,9 @@ _SLOTS = {
     "RMSprop": (("a", "_velocities", "rms"),),
     "Adagrad": (("a", "_accumulators", "accumulator"),),
     "SGD": (("moment", "momentums", "momentum"),),
+    "Adadelta": (("a", "_accumulated_grads", "accum_grad"), ("delta", "_accumulated_delta_vars", "accum_var")),
+    "Adamax": (("m", "_m", "m"), ("u", "_u", "v")),
+    "Nadam": (("m", "_momentums", "m"), ("v", "_velocities", "v")),
 }
 
 
@@ -53,3 +56,17 @@ def slot_variables(optimizer, class_name, role, variables):
 def inverse_time_decay(learning_rate, decay):
     """Keras 2.0.8's ``decay``: ``lr / (1 + decay * iterations)``, as a schedule."""
     return keras.optimizers.schedules.InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)
+
+
+def nadam_schedule_decay_is(decay):
+    """Whether the running Keras's Nadam decays its momentum schedule as ``0.96 ** (t * decay)``.
+
+    tf.keras 2.8-2.10's ``OptimizerV2`` Nadam takes ``schedule_decay`` (as Keras 1 and 2.0 did); Keras 3
+    and tf.keras >= 2.11 compute ``0.96 ** t``, which no ``decay`` but 1 matches.
+    """
+    return OPTIMIZER_V2 or float(decay) == 1.0
+
+
+def set_momentum_schedule(optimizer, product):
+    """Set a built Nadam's momentum-schedule product (``m_schedule`` in Keras 1 and 2.0)."""
+    (optimizer._m_cache if OPTIMIZER_V2 else optimizer._u_product).assign(product)

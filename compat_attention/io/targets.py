@@ -62,8 +62,9 @@ def check_targets(pairs, legacy):
             argument that makes it compute what the file's layer computed.
     """
     defaults, configs = legacy.source.recurrent_defaults(legacy.keras_version), _file_layer_configs(legacy)
+    settings = legacy.source.layer_settings or (lambda config: config)
     for target, stored_name in pairs:
-        saved = dict(defaults, **{k: v for k, v in configs.get(stored_name, {}).items() if k in defaults})
+        saved = dict(defaults, **{k: v for k, v in settings(configs.get(stored_name, {})).items() if k in defaults})
         for part in _recurrent_parts(target):
             kind = type(part).__name__
             if kind == "GRU" and bool(getattr(part.cell, "reset_after", False)) != bool(saved["reset_after"]):
