@@ -35,7 +35,7 @@ import numpy as np
 
 from .. import errors
 from .._keras import optimizers as slots
-from .._keras.flavour import describe, keras
+from .._keras.flavour import keras
 from .boundary import wrapped
 
 #: Keras 2.0.8 (and Keras 1) optimizer classes whose hyperparameters and state are restored.
@@ -91,7 +91,7 @@ def compile_model(model, legacy, custom_objects=None):
         restore_slots(model, optimizer, class_name, legacy.optimizer_weights, legacy.path,
                       state=None if state is None else lambda variables: state(legacy, class_name, variables))
         if class_name == "Nadam" and legacy.optimizer_weights:
-            restore_momentum_schedule(optimizer, optimizer_config["config"], legacy.path)
+            restore_momentum_schedule(optimizer, optimizer_config["config"])
 
 
 # -- loss and metric names ----------------------------------------------------------------------
@@ -225,6 +225,8 @@ def make_optimizer(optimizer_config):
     if learning_rate is not None:
         decay = float(config.get("decay") or 0.0)
         kwargs["learning_rate"] = slots.inverse_time_decay(learning_rate, decay) if decay > 0 else learning_rate
+    if optimizer_config["class_name"] == "Nadam":  # Keras 1/2.0: momentum schedule 0.96 ** (t * schedule_decay)
+        return (slots.LegacyNadam or cls)(schedule_decay=config.get("schedule_decay", 0.004), **kwargs)
     return cls(**kwargs)
 
 
@@ -252,22 +254,14 @@ def split_optimizer_weights(class_name, stored, count):
     return iterations, {role: arrays[i * count:(i + 1) * count] for i, role in enumerate(roles)}
 
 
-def restore_momentum_schedule(optimizer, config, path):
+def restore_momentum_schedule(optimizer, config):
     """Set Nadam's momentum schedule, which Keras 1 and 2.0 did not save, from the restored iteration count.
 
     Keras 1.2 and 2.0 kept the product ``prod_{t=1..iterations} beta_1 * (1 - 0.5 * 0.96 ** (t *
     schedule_decay))`` (``m_schedule``) out of the optimizer's weights: a reloaded Nadam restarted it at 1
     (its next step then differs by 4.6e-3 on the era's file); rebuilt from ``iterations`` it is exact.
-
-    Raises:
-        UnsupportedVersionError: the running Keras's Nadam computes another schedule.
     """
     decay = config.get("schedule_decay", 0.004)
-    if not slots.nadam_schedule_decay_is(decay):
-        raise errors.UnsupportedVersionError(
-            path, "its Nadam optimizer decayed its momentum schedule as 0.96 ** (t * %r), %s's Nadam as "
-            "0.96 ** t: training would go on with other steps" % (decay, describe()),
-            "load without compile=True and compile the model with an optimizer of this Keras")
     beta_1 = float(config.get("beta_1", 0.9))
     steps = int(np.asarray(optimizer.iterations))
     product = float(np.prod([beta_1 * (1.0 - 0.5 * 0.96 ** (t * decay)) for t in range(1, steps + 1)]))
