@@ -29,7 +29,7 @@ MAX_JSON_DEPTH = 100
 #: The ``keras_version`` of a file that records none: Keras 1 wrote none in ``save_weights`` files (nor on a
 #: model file's weights group), Keras 2 always does, and Keras 2's own loader read a missing one as Keras 1
 #: (``topology.load_weights_from_hdf5_group``). The Keras 1 source checks the weight names agree.
-UNRECORDED_VERSION = "1"
+UNRECORDED_VERSION = "1.x"
 
 
 class LegacyFile(object):

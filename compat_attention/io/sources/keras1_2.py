@@ -733,9 +733,11 @@ def layer_settings(config):
 
 
 def recurrent_defaults(keras_version):
-    """What a recurrent layer of a Keras 1 file computed where its config does not say (fact 7): tanh,
-    ``inner_activation='hard_sigmoid'`` (slope 0.2), and the GRU of Keras 2's ``reset_after=False``."""
-    return {"activation": "tanh", "recurrent_activation": "hard_sigmoid", "reset_after": False}
+    """What a recurrent layer of a Keras 1 file computed where its config does not say (facts 7, 8): tanh,
+    ``inner_activation='hard_sigmoid'`` (slope 0.2), the GRU of Keras 2's ``reset_after=False``, and its
+    last output repeated at masked steps, inside a ``Bidirectional`` too."""
+    return {"activation": "tanh", "recurrent_activation": "hard_sigmoid", "reset_after": False,
+            "masked_steps": "repeat"}
 
 
 # -- the optimizer state --------------------------------------------------------------------------
