@@ -613,8 +613,8 @@ def orderings_told(subject):
 
 @check("Keras 1 Theano facts 1-3: the backend is told by the weight names (':0' on TensorFlow); Keras 1 on "
        "Theano flipped convolution kernels (converted), padded 'same' and 'full' convolutions its own way "
-       "(made explicit), and padded 'same' pooling, ConvLSTM2D and Deconvolution2D otherwise than TensorFlow "
-       "(refused).")
+       "(made explicit), and padded 'same' pooling, ConvLSTM2D, Deconvolution2D and a dilated convolution "
+       "whose padding is not TensorFlow's otherwise than TensorFlow (refused).")
 def theano_layers_reproduced(subject):
     backend = producer_backend(subject.legacy)
     if backend == "mixed":
@@ -636,7 +636,8 @@ def theano_layers_reproduced(subject):
                          % (what, config.get("border_mode")), layer=position, error=errors.UnsupportedVersionError,
                          fix="load it on Keras 1.2 with Theano and re-save its weights for a model built in code")
         if backend == "theano" and (class_name == "Deconvolution2D" or (
-                class_name == "ConvLSTM2D" and theano_padding(class_name, dict(config, border_mode="same")))):
+                class_name == "ConvLSTM2D" and theano_padding(class_name, dict(config, border_mode="same"))) or (
+                class_name in ("AtrousConvolution1D", "AtrousConvolution2D") and theano_padding(class_name, config))):
             subject.fail("%s on Theano: Keras 1 computed it with Theano's own padding, which this loader does not "
                          "reproduce" % what, layer=position, error=errors.UnsupportedVersionError,
                          fix="load it on Keras 1.2 with Theano and re-save its weights for a model built in code")
