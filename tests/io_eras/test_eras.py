@@ -50,13 +50,35 @@ MANIFESTS = _manifests()
 KNOWN_GAPS = {}
 
 
+def _tiers(manifest):
+    """``case name -> tier`` for an era's cases that load (the CI budget runs every case on keras3 and
+    tf214 only): ``"smoke"``, the case with the most layer classes (every env); ``"cover"``, the cases
+    that, in manifest order, each bring a class no earlier one had (the principal envs: every class of
+    every era on every backend); ``"full"``, the rest."""
+    loading = [case for case in manifest["cases"] if case["expect"] == "match"]
+    if not loading:
+        return {}
+    smoke = max(loading, key=lambda case: len(set(case["classes"])))
+    tiers, seen = {smoke["name"]: "smoke"}, set(smoke["classes"])
+    for case in loading:
+        new = set(case["classes"]) - seen
+        seen |= new
+        tiers.setdefault(case["name"], "cover" if new else "full")
+    return tiers
+
+
+_TIER_MARKS = {"cover": [pytest.mark.eras_cover], "full": [pytest.mark.eras_full]}
+
+
 def _cases(expect, kind="model"):
     params = []
     for era, manifest in MANIFESTS.items():
+        tiers = _tiers(manifest)
         for case in manifest["cases"]:
             if case["expect"] == expect and case.get("kind", "model") == kind:
-                marks = [pytest.mark.xfail(reason=KNOWN_GAPS[(era, case["name"])], strict=True)] \
-                    if (era, case["name"]) in KNOWN_GAPS else []
+                marks = list(_TIER_MARKS.get(tiers.get(case["name"]), []))
+                if (era, case["name"]) in KNOWN_GAPS:
+                    marks.append(pytest.mark.xfail(reason=KNOWN_GAPS[(era, case["name"])], strict=True))
                 params.append(pytest.param(era, case, id="%s/%s" % (era, case["name"]), marks=marks))
     return params
 
@@ -169,3 +191,16 @@ def test_every_layer_class_an_era_added_has_a_case_or_a_reason():
         added = set(manifest.get("keras_layer_classes", ())) - keras_2_0_8
         missing = sorted(added - covered - set(manifest.get("uncovered", {})))
         assert not missing, "%s: layer classes without a case (and no reason in 'uncovered'): %s" % (era, missing)
+
+
+def test_the_era_tiers_still_cover_every_class_of_every_era():
+    """The principal envs run the smoke and cover cases only: together they hold every class a
+    loading case of the era holds, so no class goes untested on any backend."""
+    for era, manifest in MANIFESTS.items():
+        tiers = _tiers(manifest)
+        loading = [case for case in manifest["cases"] if case["expect"] == "match"]
+        everything = set().union(*(case["classes"] for case in loading)) if loading else set()
+        covered = set().union(*(case["classes"] for case in loading if tiers[case["name"]] != "full")) \
+            if loading else set()
+        assert covered == everything, (era, sorted(everything - covered))
+        assert sum(tier == "smoke" for tier in tiers.values()) == (1 if loading else 0), era
