@@ -4,11 +4,11 @@ Keras 3 and tf.keras >= 2.11 keep per-variable lists on the optimizer (``_moment
 tf.keras 2.8-2.10's ``OptimizerV2`` keeps named slots (``get_slot(var, "m")``).
 """
 
-from .flavour import keras
+from .flavour import KERAS_3, keras, register_serializable, tf
 
 #: Per optimizer class: Keras 2.0.8's slot roles, in its weight order -> (list attribute, OptimizerV2 slot).
 _SLOTS = {
-    "Adam": (("m", "_momentums", "m"), ("v", "_velocities", "v"), ("vhat", "_velocity_hats", "vhat")),
+    "Adam": (("m", "_momentums", "m"), ("v", "_velocities", "v")),
     "RMSprop": (("a", "_velocities", "rms"),),
     "Adagrad": (("a", "_accumulators", "accumulator"),),
     "SGD": (("moment", "momentums", "momentum"),),
@@ -17,10 +17,9 @@ _SLOTS = {
     "Nadam": (("m", "_momentums", "m"), ("v", "_velocities", "v")),
 }
 
-#: Per optimizer class, its one-per-optimizer state by role (Keras 2.3's Nadam ``m_schedule``, the product
-#: of the momentum schedule so far) -> the running optimizer's variable attribute (Keras 3, tf.keras >= 2.11;
-#: tf.keras 2.8-2.10's OptimizerV2 keeps it under another name, then it is not restored).
-_SCALARS = {"Nadam": {"m_schedule": "_u_product"}}
+#: Slots that only some files store, not in ``slot_roles``: Keras 2.1-2.3's AMSGrad ``vhat`` (restored where the
+#: file's Adam had ``amsgrad=True``, then the running Adam keeps them too).
+_OPTIONAL_SLOTS = {"Adam": (("vhat", "_velocity_hats", "vhat"),)}
 
 
 #: Whether the running Keras's optimizers are tf.keras 2.8-2.10's ``OptimizerV2`` (read from the class:
@@ -29,7 +28,7 @@ OPTIMIZER_V2 = hasattr(keras.optimizers.SGD, "_create_all_weights")
 
 
 def slot_roles(class_name):
-    """Keras 2's slot roles for an optimizer class (Adam's ``vhat``: AMSGrad's, stored by 2.1-2.3)."""
+    """Keras 2.0.8's slot roles for an optimizer class, in the order it stored them."""
     return [role for role, _, _ in _SLOTS[class_name]]
 
 
@@ -43,7 +42,7 @@ def build(optimizer, variables):
 
 def slot_variables(optimizer, class_name, role, variables):
     """The optimizer's ``role`` slot for each of ``variables`` (a list, or None where it keeps none)."""
-    for name, attribute, v2_slot in _SLOTS[class_name]:
+    for name, attribute, v2_slot in _SLOTS[class_name] + _OPTIONAL_SLOTS.get(class_name, ()):
         if name != role:
             continue
         found = getattr(optimizer, attribute, None)
@@ -58,17 +57,86 @@ def slot_variables(optimizer, class_name, role, variables):
     return None
 
 
-def scalar_variable(optimizer, class_name, role):
-    """The optimizer's one ``role`` variable (``_SCALARS``), or None where this Keras keeps none."""
-    attribute = _SCALARS.get(class_name, {}).get(role)
-    return None if attribute is None else getattr(optimizer, attribute, None)
-
-
-def is_scalar_role(class_name, role):
-    """Whether ``role`` is one value per optimizer (``_SCALARS``), not a slot per variable."""
-    return role in _SCALARS.get(class_name, {})
-
-
 def inverse_time_decay(learning_rate, decay):
     """Keras 2.0.8's ``decay``: ``lr / (1 + decay * iterations)``, as a schedule."""
     return keras.optimizers.schedules.InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)
+
+
+def set_momentum_schedule(optimizer, product):
+    """Set a built Nadam's momentum-schedule product (``m_schedule`` in Keras 1 and 2.0)."""
+    (optimizer._m_cache if OPTIMIZER_V2 else optimizer._u_product).assign(product)
+
+
+def _keras3_nadam():
+    ops = keras.ops
+
+    class LegacyNadam(keras.optimizers.Nadam):
+        def __init__(self, schedule_decay=0.004, **kwargs):
+            super().__init__(**kwargs)
+            self.schedule_decay = float(schedule_decay)
+
+        def _momentum(self, step, dtype):
+            return ops.cast(self.beta_1, dtype) * (1.0 - 0.5 * ops.power(ops.cast(0.96, dtype), step * self.schedule_decay))
+
+        def _backend_update_step(self, grads, trainable_variables, learning_rate):
+            dtype = self._u_product.dtype
+            self.assign(self._u_product, self._u_product * self._momentum(ops.cast(self.iterations + 1, dtype), dtype))
+            super(keras.optimizers.Nadam, self)._backend_update_step(grads, trainable_variables, learning_rate)
+
+        def update_step(self, gradient, variable, learning_rate):
+            dtype = variable.dtype
+            lr, gradient = ops.cast(learning_rate, dtype), ops.cast(gradient, dtype)
+            step = ops.cast(self.iterations + 1, dtype)
+            u_t, u_next = self._momentum(step, dtype), self._momentum(step + 1, dtype)
+            product = ops.cast(self._u_product, dtype)
+            m = self._momentums[self._get_variable_index(variable)]
+            v = self._velocities[self._get_variable_index(variable)]
+            self.assign_add(m, (gradient - m) * (1 - self.beta_1))
+            self.assign_add(v, (ops.square(gradient) - v) * (1 - self.beta_2))
+            m_hat = u_next * m / (1 - product * u_next) + (1 - u_t) * gradient / (1 - product)
+            v_hat = v / (1 - ops.power(ops.cast(self.beta_2, dtype), step))
+            self.assign_sub(variable, m_hat * lr / (ops.sqrt(v_hat) + self.epsilon))
+
+        def get_config(self):
+            return dict(super().get_config(), schedule_decay=self.schedule_decay)
+
+    return LegacyNadam
+
+
+def _tf_keras_nadam():
+    class LegacyNadam(keras.optimizers.Nadam):
+        def __init__(self, schedule_decay=0.004, **kwargs):
+            super().__init__(**kwargs)
+            self.schedule_decay = float(schedule_decay)
+
+        def _momentum(self, step, dtype):
+            return tf.cast(self.beta_1, dtype) * (1.0 - 0.5 * tf.pow(tf.cast(0.96, dtype), step * self.schedule_decay))
+
+        def update_step(self, gradient, variable):
+            # _u_product holds the product up to the previous step; every variable's update reads it, the
+            # last one (program order orders the reads before) stores this step's.
+            dtype = variable.dtype
+            step = tf.cast(self.iterations + 1, dtype)
+            u_t, u_next = self._momentum(step, dtype), self._momentum(step + 1, dtype)
+            product = tf.cast(self._u_product, dtype) * u_t
+            index = self._index_dict[self._var_key(variable)]
+            m, v = self._momentums[index], self._velocities[index]
+            m.assign_add((gradient - m) * (1 - self.beta_1))
+            v.assign_add((tf.square(gradient) - v) * (1 - self.beta_2))
+            m_hat = u_next * m / (1 - product * u_next) + (1 - u_t) * gradient / (1 - product)
+            v_hat = v / (1 - tf.pow(tf.cast(self.beta_2, dtype), step))
+            variable.assign_sub(m_hat * tf.cast(self.learning_rate, dtype) / (tf.sqrt(v_hat) + self.epsilon))
+            if index == len(self._momentums) - 1:
+                self._u_product.assign(tf.cast(product, self._u_product.dtype))
+
+        def get_config(self):
+            return dict(super().get_config(), schedule_decay=self.schedule_decay)
+
+    return LegacyNadam
+
+
+#: Keras 1's and 2.0's Nadam (momentum schedule ``0.96 ** (t * schedule_decay)``) on the running Keras,
+#: where its own Nadam computes ``0.96 ** t`` (Keras 3, tf.keras >= 2.11); None on ``OptimizerV2``, whose
+#: Nadam takes ``schedule_decay`` as Keras 1 did.
+LegacyNadam = None if OPTIMIZER_V2 else register_serializable(name="LegacyNadam")(
+    _keras3_nadam() if KERAS_3 else _tf_keras_nadam())

@@ -124,8 +124,8 @@ def keras_2_1_to_2_3_state(legacy, class_name, variables):
         variables: the model's trainable variables.
 
     Returns:
-        ``(iterations or None, {role: [array per variable]})``; Nadam's ``m_schedule`` (2.3) under the
-        role ``m_schedule``, as a one-element list.
+        ``(iterations or None, {role: [array per variable]})``; Nadam's ``m_schedule`` (2.3) is left out:
+        ``training.restore_momentum_schedule`` rebuilds the same product from ``iterations``.
 
     Raises:
         WeightMismatchError: the stored state does not fit ``variables``.
@@ -137,9 +137,8 @@ def keras_2_1_to_2_3_state(legacy, class_name, variables):
         return None, {}
     count = len(variables)
     iterations, slots = iterations_first(stored)
-    extra = {}
     if class_name == "Nadam" and slots and slots[0][1].shape == () and "m_schedule" in slots[0][0]:
-        extra["m_schedule"], slots = [slots[0][1]], slots[1:]
+        slots = slots[1:]  # the schedule's product: training.restore_momentum_schedule rebuilds it from iterations
     roles = KERAS_2_SLOTS[class_name] + (("vhat",) if class_name == "Adam" and len(slots) == 3 * count else ())
     named = bool(slots) and not _UNNAMED_SLOT.search(slots[0][0])
     if len(slots) != count * len(roles) or (named and not _named_roles_fit(slots, roles, count)):
@@ -147,5 +146,4 @@ def keras_2_1_to_2_3_state(legacy, class_name, variables):
     _, by_role = split_optimizer_weights(class_name, slots, count, roles)
     if "vhat" in by_role and not adam_amsgrad(legacy):
         by_role.pop("vhat")  # amsgrad=False: K.zeros(1) per weight, never read nor updated
-    by_role.update(extra)
     return iterations, by_role

@@ -6,7 +6,10 @@ Each rewrite is one small function fixing ONE legacy fact, marked with the fact 
 * a layer rewrite (``@layer_rewrite``) takes one layer's ``(class_name, config)`` and also runs on
   the layers wrappers hold (``configs.walk``: the wrapped layer first); it may return the name of
   the class the layer becomes (the rewrites after it see that class);
-* a training rewrite (``@training_rewrite``) takes the training config.
+* a training rewrite (``@training_rewrite``) takes the training config;
+* a file rewrite (``@file_rewrite``) takes the model config and the ``LegacyFile`` it came from, for a
+  fact the config alone does not tell (a shape only the stored weights show, the backend only the
+  weight names show); it runs among the model rewrites, in the listed order.
 
 Each returns True (or a class name) when it changed something, so that ``inspect`` lists what was rewritten and why.
 Nothing is registered anywhere: each source (``io/sources/``) lists the rewrites it applies, in
@@ -23,8 +26,9 @@ from ..layers.convolutional import CHANNELS_FIRST_1D, LegacyConv2DTranspose
 from ..layers.recurrent import LegacyGRU, LegacyLSTM, LegacySimpleRNN
 from .configs import layer_entries, walk
 
-#: What a rewrite takes: the model config, one layer's ``(class_name, config)``, or the training config.
-KINDS = ("model", "layer", "training")
+#: What a rewrite takes: the model config, one layer's ``(class_name, config)``, the training config, or
+#: the model config and the file.
+KINDS = ("model", "layer", "training", "file")
 
 
 def _marker(kind):
@@ -38,7 +42,7 @@ def _marker(kind):
     return rewrite
 
 
-model_rewrite, layer_rewrite, training_rewrite = (_marker(kind) for kind in KINDS)
+model_rewrite, layer_rewrite, training_rewrite, file_rewrite = (_marker(kind) for kind in KINDS)
 
 
 class RewriteSet(object):
@@ -46,8 +50,9 @@ class RewriteSet(object):
 
     Args:
         name: the source, for messages (e.g. ``"Keras 2.0.x"``).
-        rewrites: functions marked by ``model_rewrite``, ``layer_rewrite`` or ``training_rewrite``,
-            in the order they run (model rewrites first, then per layer the layer rewrites).
+        rewrites: functions marked by ``model_rewrite``, ``file_rewrite``, ``layer_rewrite`` or
+            ``training_rewrite``, in the order they run (model and file rewrites first, then per layer
+            the layer rewrites).
 
     Example:
 
@@ -64,7 +69,8 @@ class RewriteSet(object):
         self.rewrites = tuple(rewrites)
         for fn in self.rewrites:
             if getattr(fn, "kind", None) not in KINDS:
-                raise TypeError("%r is not marked as a rewrite (model_rewrite, layer_rewrite, training_rewrite)" % fn)
+                raise TypeError("%r is not marked as a rewrite (model_rewrite, layer_rewrite, training_rewrite, "
+                                "file_rewrite)" % fn)
 
     def of_kind(self, kind):
         """The rewrites of ``kind`` (``'model'``, ``'layer'``, ``'training'``), in order."""
@@ -85,15 +91,22 @@ class RewriteSet(object):
         """The legacy fact behind rewrite ``name``."""
         return self.find(name).fact
 
-    def plan(self, model_config):
+    def plan(self, model_config, legacy=None):
         """Rewrite a copy of ``model_config`` (checked by ``structure.STRUCTURE``); the input is left untouched.
+
+        Args:
+            model_config: the model config as read.
+            legacy: the ``LegacyFile`` it was read from, for the file rewrites (None: they do not run).
 
         Returns:
             ``(model_config, applied)``: the rewritten copy and the list of
             ``(rewrite name, layer name or None)`` that changed something.
         """
         config = copy.deepcopy(model_config)
-        applied = [(fn.__name__, None) for fn in self.of_kind("model") if fn(config)]
+        applied = []
+        for fn in self.rewrites:
+            if (fn.kind == "model" and fn(config)) or (fn.kind == "file" and legacy is not None and fn(config, legacy)):
+                applied.append((fn.__name__, None))
         layer_rewrites = self.of_kind("layer")
         layers = {}  # top-level index -> its walk, the wrapper first, each with the dict holding its class name
         for (index, entry), class_name, layer_config, depth in walk(config):
@@ -268,6 +281,35 @@ def optimizer_custom_prefix(training_config):
         optimizer["class_name"] = name[len("Custom>"):]
         return True
     return False
+
+
+# -- Keras 1 and Keras 2.0.x: the Keras 1 layers Keras 2.0-2.1 kept in keras.legacy ------------------
+
+#: Keras 1's argument names of its dense layers and Keras 2's (Keras 2.0.8's ``legacy_dense_support``).
+KERAS_1_DENSE_NAMES = (("output_dim", "units"), ("init", "kernel_initializer"), ("W_regularizer", "kernel_regularizer"),
+                       ("b_regularizer", "bias_regularizer"), ("W_constraint", "kernel_constraint"),
+                       ("b_constraint", "bias_constraint"), ("bias", "use_bias"))
+
+
+def renamed(config, pairs):
+    """Rename the keys ``config`` has among ``pairs`` (``(old, new)``) in place; whether any was renamed."""
+    changed = False
+    for old, new in pairs:
+        if old in config:
+            config[new] = config.pop(old)
+            changed = True
+    return changed
+
+
+@layer_rewrite("Keras 1's Highway and MaxoutDense (kept by Keras 2.0-2.1 in keras.legacy.layers with their Keras 1 "
+               "arguments) are ours, with Keras 2's argument names: output_dim -> units, init -> "
+               "kernel_initializer, W_/b_regularizer and constraint -> kernel_/bias_, bias -> use_bias; input_dim "
+               "(the Input gives it) is dropped.")
+def highway_maxout_keras2_names(class_name, config):
+    if class_name not in ("Highway", "MaxoutDense"):
+        return False
+    changed = renamed(config, KERAS_1_DENSE_NAMES)
+    return config.pop("input_dim", "absent") != "absent" or changed
 
 
 # -- standalone Keras 2.1-2.3 (and tf.keras where the same facts held) --------------------------------

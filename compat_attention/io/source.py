@@ -7,7 +7,6 @@ every source through the same read → check → rewrite → build → weights p
 """
 
 import re
-import warnings
 
 from .. import errors
 
@@ -23,20 +22,26 @@ class Source(object):
         recurrent_defaults: ``fn(keras_version) -> {'activation', 'recurrent_activation',
             'reset_after'}``, what a recurrent layer of its files computed where the config does not
             say (a weights-only file says nothing): read by ``load_legacy_weights``' target check.
-        evidence: None, or ``fn(legacy) -> bool``: whether a file (a ``LegacyFile``: its
-            ``keras_version``, ``backend``, unchecked model config, weight names) shows this producer
-            (a layer only it wrote, a version suffix); without it the version prefix alone decides.
+        evidence: None, or ``fn(legacy) -> bool``: whether a ``LegacyFile`` (its config unchecked) shows
+            this producer (a layer only it wrote); without it the version alone decides.
         checks: its own checks (``fn(subject)``, ``structure.check``), run after the shared
             structure and resource checks.
         custom_objects: layer classes its files name that Keras lacks or computes otherwise.
         make_layer: None, or ``fn(factory, class_name, config) -> layer`` for the layers it makes
             itself (None: ``factory.make_standard`` makes every layer).
-        optimizer_state: None, or ``fn(legacy, class_name, variables)``: the layout of its stored
-            optimizer state (see ``Source.optimizer_state``); None: its state is not read.
+        convert_weights: None (its files store weights as the rebuilt layers hold them), or
+            ``fn(pairs, legacy) -> pairs`` over ``[(target layer, stored layer name, [(name, array)])]``:
+            the stored arrays in the layout of the layers they go into (``build.assign_weights``).
+        optimizer_state: None (Keras 2.0.x's layout), or ``fn(legacy, class_name, variables) ->
+            (iterations or None, {role: [arrays in the order of variables]})``, the optimizer state its
+            file stores (``training.restore_slots``; roles as ``_keras/optimizers.py`` names them).
+        layer_settings: None, or ``fn(layer config) -> {key: value}``: what one of its layer configs states
+            of ``recurrent_defaults``' keys, where its configs name them otherwise (``targets``).
     """
 
     def __init__(self, name, keras_versions, rewrites, weights_only_fix, recurrent_defaults, evidence=None,
-                 checks=(), custom_objects=None, make_layer=None, optimizer_state=None):
+                 checks=(), custom_objects=None, make_layer=None, convert_weights=None, optimizer_state=None,
+                 layer_settings=None):
         self.name = name
         self.keras_versions = tuple(keras_versions)
         self.rewrites = rewrites
@@ -46,29 +51,9 @@ class Source(object):
         self.checks = tuple(checks)
         self.custom_objects = dict(custom_objects or {})
         self.make_layer = make_layer
-        self._optimizer_state = optimizer_state
-
-    def optimizer_state(self, legacy, class_name, variables):
-        """The file's stored optimizer state, by role, for the running optimizer (``training.py``'s one hook).
-
-        Args:
-            legacy: the ``LegacyFile`` (its ``optimizer_weights`` read, not empty).
-            class_name: the optimizer class the training config names (``'Adam'``).
-            variables: the model's trainable variables, in the order the slots are for.
-
-        Returns:
-            ``(iterations or None, {role: [array per variable, in the order of variables]})`` with the
-            roles ``_keras.optimizers`` names (``m``, ``v``, ``a``, ``moment``, ...); ``{}`` when the
-            state is not restored (a ``UserWarning`` says why: training starts with fresh slots).
-
-        Raises:
-            WeightMismatchError: the stored state does not fit ``variables`` (one true line).
-        """
-        if self._optimizer_state is None:
-            warnings.warn("%s: the optimizer state of %s files is not restored; training starts with fresh "
-                          "slots" % (legacy.path, self.name))
-            return None, {}
-        return self._optimizer_state(legacy, class_name, variables)
+        self.convert_weights = convert_weights
+        self.optimizer_state = optimizer_state
+        self.layer_settings = layer_settings
 
     def __repr__(self):
         return "<Source %s>" % self.name

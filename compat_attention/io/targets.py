@@ -8,7 +8,10 @@ changed since Keras 2.0.8, silently:
   ``'sigmoid'`` the default, and Keras 3 also redefined ``hard_sigmoid`` with slope 1/6).
   With a modern default LSTM the tutorial model predicts 0.106 away from 2017's.
 * GRU had no ``reset_after`` (that is, ``False``); modern GRUs default to ``True`` (whose
-  bias has another shape, so the weights would not even fit).
+  bias has another shape, so the weights would not even fit);
+* where the era says ``masked_steps='repeat'`` (Keras 1), a recurrent layer repeated its last output at
+  masked steps even inside a ``Bidirectional``, which forces zeros there today: a target that outputs
+  zeros at masked steps and receives a mask is refused.
 
 ``check_targets`` compares, for each (target layer, stored layer name) pair, what the
 file's config says (where it does not say, and for a weights-only file, the defaults of the era
@@ -20,6 +23,7 @@ sigmoid gates, a GRU with ``reset_after=True``), whatever the era's defaults.
 
 from .. import errors
 from .._keras.flavour import keras
+from .._keras.internals import call_mask
 from ..layers.activations import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
 from .configs import walk
 from .cudnn import CUDNN_SETTINGS, stored_kind
@@ -39,11 +43,17 @@ def _file_layer_configs(legacy):
     return found
 
 
+#: The recurrent classes whose settings are checked.
+_RECURRENT = ("LSTM", "GRU", "SimpleRNN")
+
+
 def _recurrent_parts(layer):
-    """The LSTM/GRU layers a target layer runs (itself, or both directions of a Bidirectional)."""
+    """``[(class name, layer)]`` of the LSTM/GRU/SimpleRNN layers (subclasses too: ``LegacyLSTM`` is an
+    LSTM) a target layer runs: itself, or both directions of a Bidirectional."""
     parts = [getattr(layer, "forward_layer", None), getattr(layer, "backward_layer", None)]
     parts = [p for p in parts if p is not None] or [getattr(layer, "layer", None) or layer]
-    return [p for p in parts if type(p).__name__ in ("LSTM", "GRU") and hasattr(p, "cell")]
+    return [(kind, p) for p in parts for kind in _RECURRENT
+            if isinstance(p, getattr(keras.layers, kind)) and hasattr(p, "cell")]
 
 
 def _same_activation(function, name):
@@ -65,23 +75,32 @@ def check_targets(pairs, legacy):
             argument that makes it compute what the file's layer computed.
     """
     defaults, configs = legacy.source.recurrent_defaults(legacy.keras_version), _file_layer_configs(legacy)
+    settings = legacy.source.layer_settings or (lambda config: config)
     for target, stored_name in pairs:
-        saved = dict(defaults, **{k: v for k, v in configs.get(stored_name, {}).items() if k in defaults})
+        saved = dict(defaults, **{k: v for k, v in settings(configs.get(stored_name, {})).items() if k in defaults})
         cudnn = stored_kind(legacy.weights.get(stored_name, ()))  # a CuDNN layer: its weights say so
         if cudnn is not None:
             saved.update({k: v for k, v in CUDNN_SETTINGS[cudnn].items() if k in defaults})
         what = "CuDNN" + cudnn if cudnn else None
-        for part in _recurrent_parts(target):
-            kind = type(part).__name__
+        for kind, part in _recurrent_parts(target):
             if kind == "GRU" and bool(getattr(part.cell, "reset_after", False)) != bool(saved["reset_after"]):
                 raise errors.WeightMismatchError(
                     legacy.path, "layer %r is a GRU with reset_after=%s, but the file's %s %r (Keras %s) had "
                     "reset_after=%s" % (target.name, part.cell.reset_after, what or "GRU", stored_name,
                                         legacy.keras_version, saved["reset_after"]),
                     "build it with GRU(..., reset_after=%s)" % saved["reset_after"])
+            if saved.get("masked_steps") == "repeat" and getattr(part, "zero_output_for_mask", False) and \
+                    call_mask(target) is not None:
+                raise errors.WeightMismatchError(
+                    legacy.path, "layer %r runs a %s that outputs zeros at masked steps (a Bidirectional forces "
+                    "that), but the file's %r (Keras %s) repeated its last output there; its numbers would differ"
+                    % (target.name, kind, stored_name, legacy.keras_version),
+                    "build it with compat_attention.layers.recurrent.Legacy%s, which keeps them, or pass "
+                    "check_defaults=False to load anyway" % kind)
             for key in ("activation", "recurrent_activation"):
                 name = saved[key]
-                if isinstance(name, str) and not _same_activation(getattr(part.cell, key), name):
+                if hasattr(part.cell, key) and isinstance(name, str) and not _same_activation(getattr(part.cell, key),
+                                                                                               name):
                     raise errors.WeightMismatchError(
                         legacy.path, "layer %r (%s) does not compute %s=%r as the file's %s %r (Keras %s) did; "
                         "its numbers would differ" % (target.name, kind, key, name, what or "layer", stored_name,

@@ -15,24 +15,20 @@ step once:
    ``epsilon``, ``rho``, ``momentum``, ``nesterov``; ``decay`` as an inverse-time schedule), for
    the others the learning rate;
 4. the model compiled;
-5. the slots (Adam's m, v and AMSGrad vhat, RMSprop's, Adagrad's and Adadelta's accumulators, SGD's
-   moments, Adamax's m and u, Nadam's m and v and its m_schedule) and the iteration
-   count set from ``LegacyFile.optimizer_weights`` (read once, size-checked, by the file reader), as
-   the file's source reads its producer's layout (``Source.optimizer_state``: the one hook), so
-   that training resumes where the legacy Keras left off.
+5. the slots (Adam's m and v, RMSprop's and Adagrad's accumulators, SGD's moments) and the iteration
+   count set from ``LegacyFile.optimizer_weights`` (read once, size-checked, by the file reader), so
+   that training resumes where Keras 2.0.8 left off.
 
 What the running optimizer computes differently is measured by
 ``tests/io_zoo/test_optimizer_state.py`` and listed in MIGRATION.md: tf.keras 2.8-2.10's
 OptimizerV2 divides RMSprop's and Adagrad's steps by ``sqrt(a) + eps`` as Keras 2.0.8 did, Keras 3
-and tf.keras >= 2.11 by ``sqrt(a + eps)`` (no ``epsilon`` makes one the other); Keras 2's Nadam warmed
-its momentum as ``beta_1 * (1 - 0.5 * 0.96 ** (t * schedule_decay))``, today's as ``0.96 ** t`` (its
-``m_schedule``, Keras 2.3's, is restored as today's ``u_product``; the next step differs: 3.7e-4 on
-``legacy_reference/eras/keras2_2/compiled_nadam.h5`` against Keras 2.2.4's own reload).
+and tf.keras >= 2.11 by ``sqrt(a + eps)`` (no ``epsilon`` makes one the other).
 """
 
 import inspect
 import math
 import numbers
+import re
 import warnings
 
 import numpy as np
@@ -42,13 +38,12 @@ from .._keras import optimizers as slots
 from .._keras.flavour import keras
 from .boundary import wrapped
 
-#: Keras 2.0.8 optimizer classes whose hyperparameters are restored (their state: ``Source.optimizer_state``).
+#: Keras 2.0.8 (and Keras 1) optimizer classes whose hyperparameters and state are restored.
 RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD", "Adadelta", "Adamax", "Nadam")
 
-#: Keras 2 config keys passed on as they are, per restored class (``lr``/``learning_rate`` and ``decay``
-#: apart; ``amsgrad``: Keras 2.1+; Nadam's ``schedule_decay`` has no counterpart today: see the module).
+#: Keras 2.0.8 config keys passed on as they are, per restored class (``lr`` and ``decay`` apart).
 _HYPER = {
-    "Adam": ("beta_1", "beta_2", "epsilon", "amsgrad"),
+    "Adam": ("beta_1", "beta_2", "epsilon", "amsgrad"),  # amsgrad: Keras 2.1+
     "RMSprop": ("rho", "epsilon"),
     "Adagrad": ("epsilon",),
     "SGD": ("momentum", "nesterov"),
@@ -56,6 +51,9 @@ _HYPER = {
     "Adamax": ("beta_1", "beta_2", "epsilon"),
     "Nadam": ("beta_1", "beta_2", "epsilon"),
 }
+
+#: How Keras 2.0.x named its optimizer slots (``training/Adam/Variable_3:0``): unnamed ``K.zeros``.
+_KERAS_2_0_SLOT = re.compile(r"(^|/)Variable(_\d+)?(:0)?$")
 
 #: Metric names Keras resolves itself at compile time (not through ``keras.metrics.get``).
 _COMPILE_METRICS = ("accuracy", "acc", "crossentropy", "ce")
@@ -88,7 +86,12 @@ def compile_model(model, legacy, custom_objects=None):
         optimizer = make_optimizer(optimizer_config)
         model.compile(optimizer=optimizer, loss=training_config.get("loss"), metrics=training_config.get("metrics"),
                       loss_weights=training_config.get("loss_weights"))
-        restore_slots(model, optimizer, optimizer_config.get("class_name"), legacy)
+        class_name = optimizer_config.get("class_name")
+        state = legacy.source.optimizer_state
+        restore_slots(model, optimizer, class_name, legacy.optimizer_weights, legacy.path,
+                      state=None if state is None else lambda variables: state(legacy, class_name, variables))
+        if class_name == "Nadam" and legacy.optimizer_weights:
+            restore_momentum_schedule(optimizer, optimizer_config["config"])
 
 
 # -- loss and metric names ----------------------------------------------------------------------
@@ -218,56 +221,100 @@ def make_optimizer(optimizer_config):
     cls, config, learning_rate = optimizer_config["class"], optimizer_config["config"], optimizer_config["learning_rate"]
     if optimizer_config["class_name"] not in RESTORED:
         return cls(learning_rate=learning_rate) if learning_rate is not None else cls()
-    kwargs = {key: config[key] for key in _HYPER[optimizer_config["class_name"]] if config.get(key) is not None}
+    kwargs = {key: config[key] for key in _HYPER[optimizer_config["class_name"]] if key in config}
     if learning_rate is not None:
         decay = float(config.get("decay") or 0.0)
         kwargs["learning_rate"] = slots.inverse_time_decay(learning_rate, decay) if decay > 0 else learning_rate
+    if optimizer_config["class_name"] == "Nadam":  # Keras 1/2.0: momentum schedule 0.96 ** (t * schedule_decay)
+        return (slots.LegacyNadam or cls)(schedule_decay=config.get("schedule_decay", 0.004), **kwargs)
     return cls(**kwargs)
 
 
 # -- the optimizer's state ----------------------------------------------------------------------
 
-def restore_slots(model, optimizer, class_name, legacy):
+def split_optimizer_weights(class_name, stored, count):
+    """The stored optimizer weights as ``(iterations or None, {role: [array per variable]})``.
+
+    Args:
+        class_name: the optimizer class (one of ``RESTORED``).
+        stored: ``[(name, array)]`` in file order (``LegacyFile.optimizer_weights``).
+        count: the number of trainable variables.
+
+    Returns:
+        The iteration count (None when not stored) and the slots per role (``_keras.optimizers``'
+        roles: Adam's ``m`` and ``v``, ...), or None when the count does not fit.
+    """
+    iterations = None
+    if stored and stored[0][1].shape == () and "iterations" in stored[0][0]:
+        iterations, stored = int(stored[0][1]), stored[1:]
+    roles = slots.slot_roles(class_name)
+    if len(stored) != count * len(roles):
+        return iterations, None
+    arrays = [a for _, a in stored]
+    return iterations, {role: arrays[i * count:(i + 1) * count] for i, role in enumerate(roles)}
+
+
+def restore_momentum_schedule(optimizer, config):
+    """Set Nadam's momentum schedule, which Keras 1 and 2.0 did not save, from the restored iteration count.
+
+    Keras 1.2 and 2.0 kept the product ``prod_{t=1..iterations} beta_1 * (1 - 0.5 * 0.96 ** (t *
+    schedule_decay))`` (``m_schedule``) out of the optimizer's weights: a reloaded Nadam restarted it at 1
+    (its next step then differs by 4.6e-3 on the era's file); rebuilt from ``iterations`` it is exact.
+    """
+    decay = config.get("schedule_decay", 0.004)
+    beta_1 = float(config.get("beta_1", 0.9))
+    steps = int(np.asarray(optimizer.iterations))
+    product = float(np.prod([beta_1 * (1.0 - 0.5 * 0.96 ** (t * decay)) for t in range(1, steps + 1)]))
+    slots.set_momentum_schedule(optimizer, product)
+
+
+def restore_slots(model, optimizer, class_name, stored, path, state=None):
     """Set ``optimizer``'s slots and iteration count from the file's optimizer weights.
 
-    The file's source reads its producer's layout (``Source.optimizer_state``); a file without
-    optimizer state keeps the fresh slots, and so does one whose state the source does not restore
-    (a ``UserWarning`` says so).
+    A file without optimizer state, with an optimizer whose state is not restored, or with state
+    not in Keras 2.0.x's layout keeps the fresh slots (a ``UserWarning`` says so in the last two cases).
+
+    Args:
+        state: None (Keras 2.0.x's layout), or ``fn(variables) -> (iterations, {role: arrays})``, the
+            state as the file's source reads it (``Source.optimizer_state``).
 
     Raises:
         WeightMismatchError: the stored state does not fit the model's trainable weights.
     """
-    if not legacy.optimizer_weights:
+    if class_name not in RESTORED:
+        if stored:
+            warnings.warn("%s: the %s optimizer's state is not restored (only %s); training starts with "
+                          "fresh slots" % (path, class_name, ", ".join(RESTORED)))
+        return
+    if not stored:
         return
     variables = list(model.trainable_variables)
-    iterations, by_role = legacy.source.optimizer_state(legacy, class_name, variables)
-    if by_role:
-        slots.build(optimizer, variables)
-    wanted = [tuple(v.shape) for v in variables]
+    if state is not None:
+        iterations, by_role = state(variables)
+    elif not all(_KERAS_2_0_SLOT.search(name) for name, a in stored if a.shape != () or "iterations" not in name):
+        warnings.warn("%s: the optimizer state is not in Keras 2.0.x's layout (unnamed slot Variables); "
+                      "training starts with fresh slots" % path)
+        return
+    else:
+        iterations, by_role = split_optimizer_weights(class_name, stored, len(variables))
+    if by_role is None:
+        raise errors.WeightMismatchError(
+            path, "stores %d %s optimizer weights, which do not fit the model's %d trainable weights"
+            % (len(stored), class_name, len(variables)), _COMPILE_YOURSELF)
+    slots.build(optimizer, variables)
+    targets = {role: slots.slot_variables(optimizer, class_name, role, variables) for role in by_role}
     for role, arrays in by_role.items():
-        if slots.is_scalar_role(class_name, role):
-            _restore_scalar(optimizer, class_name, role, arrays, legacy)
-            continue
+        wanted = [tuple(v.shape) for v in variables]
         if [a.shape for a in arrays] != wanted:
             raise errors.WeightMismatchError(
-                legacy.path, "the %s optimizer's %r slots have shapes %s, the trainable weights %s"
+                path, "the %s optimizer's %r slots have shapes %s, the trainable weights %s"
                 % (class_name, role, [a.shape for a in arrays], wanted), _COMPILE_YOURSELF)
-        target = slots.slot_variables(optimizer, class_name, role, variables)
-        if target is None:
+        if targets[role] is None:
             if any(np.any(a) for a in arrays):
                 warnings.warn("%s: this Keras keeps no %s %r slots (e.g. SGD without momentum); the stored "
-                              "ones are not used" % (legacy.path, class_name, role))
+                              "ones are not used" % (path, class_name, role))
             continue
-        for variable, array in zip(target, arrays):
+        for variable, array in zip(targets[role], arrays):
             variable.assign(array.astype(np.float32))
     if iterations is not None:
         optimizer.iterations.assign(iterations)
-
-
-def _restore_scalar(optimizer, class_name, role, arrays, legacy):
-    """Set one per-optimizer value (Nadam's ``m_schedule``) where the running optimizer keeps it."""
-    target = slots.scalar_variable(optimizer, class_name, role)
-    if target is None:
-        warnings.warn("%s: this Keras keeps no %s %r; the stored one is not used" % (legacy.path, class_name, role))
-        return
-    target.assign(np.asarray(arrays[0], np.float32).reshape(tuple(target.shape)))

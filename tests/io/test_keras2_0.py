@@ -32,29 +32,3 @@ def test_recurrent_defaults_of_the_era():
     # A later Keras 2 file read by this source (no source of its own yet): Keras 2.3 made 'sigmoid' the default.
     assert recurrent_defaults("2.14.0") == {"activation": "tanh", "recurrent_activation": "sigmoid",
                                             "reset_after": False}
-
-
-def _with_state(stored):
-    class Legacy(object):
-        path, optimizer_weights = "m.h5", stored
-    return Legacy()
-
-
-def test_its_optimizer_state_is_keras_2_0_xs_layout_by_role():
-    import numpy as np
-    import pytest
-
-    from compat_attention import errors
-
-    stored = [("Adam/iterations:0", np.array(4))] + [
-        ("training/Adam/Variable%s:0" % ("_%d" % i if i else ""), np.full((2,), i, "float32")) for i in range(4)]
-    iterations, by_role = SOURCE.optimizer_state(_with_state(stored), "Adam", [None, None])
-    assert iterations == 4 and [a[0] for a in by_role["m"]] == [0, 1] and [a[0] for a in by_role["v"]] == [2, 3]
-    with pytest.raises(errors.WeightMismatchError, match="stores 5 Adam optimizer weights, which do not fit the "
-                                                         "model's 3 trainable weights"):
-        SOURCE.optimizer_state(_with_state(stored), "Adam", [None] * 3)
-    named = [(name.replace("Variable", "m"), a) for name, a in stored]
-    with pytest.warns(UserWarning, match="not in Keras 2.0.x's layout"):
-        assert SOURCE.optimizer_state(_with_state(named), "Adam", [None, None]) == (None, {})
-    with pytest.warns(UserWarning, match="the Ftrl optimizer's state is not restored"):
-        assert SOURCE.optimizer_state(_with_state(stored), "Ftrl", [None, None]) == (None, {})

@@ -204,6 +204,13 @@ def test_conv_transpose_dilation_in_the_kernel():
     _unchanged(rewrites.conv_transpose_dilation_in_the_kernel, "Conv2D", {"dilation_rate": [2, 2]})
 
 
+def test_highway_maxout_keras2_names():
+    config = {"name": "h", "output_dim": 3, "init": "glorot_uniform", "input_dim": 4}
+    assert rewrites.highway_maxout_keras2_names("MaxoutDense", config) is True
+    assert config == {"name": "h", "units": 3, "kernel_initializer": "glorot_uniform"}
+    _unchanged(rewrites.highway_maxout_keras2_names, "Dense", {"output_dim": 3, "input_dim": 4})
+
+
 def test_every_rewrite_of_the_module_is_tested_here():
     marked = sorted(name for name, value in vars(rewrites).items() if getattr(value, "kind", None) in rewrites.KINDS)
     tested = sorted(name[len("test_"):] for name in globals() if name.startswith("test_"))

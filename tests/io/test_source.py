@@ -32,17 +32,3 @@ def test_the_builder_makes_layers_through_the_sources_hook_or_its_own():
     assert made == ["Dense"] and hooked.units == 5 and plain.units == 2
     thing = LayerFactory("m.h5", _source(custom_objects={"Thing": keras.layers.Dense})).make("Thing", {"units": 3})
     assert isinstance(thing, keras.layers.Dense) and thing.units == 3
-
-
-def test_a_source_without_an_optimizer_layout_restores_nothing_and_says_so():
-    import warnings
-
-    class Legacy(object):
-        path, optimizer_weights = "m.h5", [("Adam/iterations:0", None)]
-
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert _source().optimizer_state(Legacy(), "Adam", []) == (None, {})
-    assert "m.h5: the optimizer state of test producer files is not restored" in str(caught[0].message)
-    hooked = _source(optimizer_state=lambda legacy, class_name, variables: (7, {"m": [class_name]}))
-    assert hooked.optimizer_state(Legacy(), "Adam", []) == (7, {"m": ["Adam"]})

@@ -8,16 +8,12 @@ Recognised by its ``keras_version`` alone: until each later Keras 2 era has a so
 this source reads every Keras 2 file that no other source claims.
 """
 
-import re
-import warnings
-
 from packaging.version import InvalidVersion, Version
 
 from ...decoder.layer import AttentionDecoder
 from ...layers.activations import LegacyThresholdedReLU
 from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyConnected2D
 from .. import rewrites
-from ..optimizer_weights import split_optimizer_weights, state_does_not_fit
 from ..rewrites import MASKED_STEPS_KEPT, RewriteSet
 from ..source import Source
 
@@ -46,41 +42,6 @@ def recurrent_defaults(keras_version):
             "reset_after": False}
 
 
-#: The optimizer classes whose Keras 2.0.x state is restored (``optimizer_weights.KERAS_2_SLOTS`` order).
-RESTORED_STATE = ("Adam", "RMSprop", "Adagrad", "SGD")
-
-#: How Keras 2.0.x named its optimizer slots (``training/Adam/Variable_3:0``): unnamed ``K.zeros``.
-_KERAS_2_0_SLOT = re.compile(r"(^|/)Variable(_\d+)?(:0)?$")
-
-
-def optimizer_state(legacy, class_name, variables):
-    """Keras 2.0.x's optimizer state: ``iterations`` (Adam, SGD), then each slot kind per weight.
-
-    Keras 2.0.8 stored ``[iterations] + ms + vs`` (Adam), ``accumulators`` (RMSprop, Adagrad: no
-    count), ``[iterations] + moments`` (SGD), every slot an unnamed ``K.zeros`` (``Variable_<k>``).
-    State of another class, or not in that layout, is not restored (a ``UserWarning`` says so).
-
-    Returns:
-        ``(iterations or None, {role: [array per variable]})`` (``Source.optimizer_state``).
-
-    Raises:
-        WeightMismatchError: the stored state does not fit ``variables``.
-    """
-    stored = legacy.optimizer_weights
-    if class_name not in RESTORED_STATE:
-        warnings.warn("%s: the %s optimizer's state is not restored (only %s); training starts with fresh slots"
-                      % (legacy.path, class_name, ", ".join(RESTORED_STATE)))
-        return None, {}
-    if not all(_KERAS_2_0_SLOT.search(name) for name, a in stored if a.shape != () or "iterations" not in name):
-        warnings.warn("%s: the optimizer state is not in Keras 2.0.x's layout (unnamed slot Variables); "
-                      "training starts with fresh slots" % legacy.path)
-        return None, {}
-    iterations, by_role = split_optimizer_weights(class_name, stored, len(variables))
-    if by_role is None:
-        raise state_does_not_fit(legacy.path, class_name, stored, len(variables))
-    return iterations, by_role
-
-
 #: Keras 2.0.x files: their facts, in the order they are rewritten; the legacy ``AttentionDecoder``
 #: mapped to ours, and ours for the layers modern Keras dropped or computes otherwise.
 SOURCE = Source(
@@ -105,5 +66,4 @@ SOURCE = Source(
                     **{cls.__name__: cls for cls in MASKED_STEPS_KEPT.values()}},
     weights_only_fix="build the model in code, then call compat_attention.load_legacy_weights(model, path)",
     recurrent_defaults=recurrent_defaults,
-    optimizer_state=optimizer_state,
 )
