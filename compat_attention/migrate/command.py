@@ -15,6 +15,7 @@ import sys
 from ..errors import UsageError
 from .api import resolve_target, sibling_resolver
 from .engine import TARGETS, migrate_module_text
+from .project import scan_project
 from .source import read_source
 
 SKIP_DIRS = {".git", ".hg", ".tox", ".venv", "venv", "__pycache__", "node_modules", "build", "dist"}
@@ -120,10 +121,11 @@ def run(args):
     if out is not None and not args.write:
         raise UsageError("--out %s: only used with --write; add --write" % out)
     target = resolve_target(args.target)
-    results = []
-    for path, rel in collect(args.paths):
-        source = read_source(path)
-        results.append((source, migrate_module_text(source.text, target, path, sibling_resolver(path)), rel))
+    results, files = [], [(path, rel, read_source(path)) for path, rel in collect(args.paths)]
+    project = scan_project((path, source.text) for path, _, source in files)  # what the other files save
+    for path, rel, source in files:
+        results.append((source, migrate_module_text(source.text, target, path, sibling_resolver(path),
+                                                    project=project), rel))
     issues = [issue for _, result, _ in results for issue in result.issues]
     changed = [entry for entry in results if entry[1].changed]
     if args.write:

@@ -70,9 +70,9 @@ for name in programs:
 END = re.compile(r"^=== END (\w+) (\S+)s (\d)(.*)$", re.M)
 
 
-def run_programs(folder, work):
-    """Run PROGRAMS from ``folder``; returns (``{name: (status, seconds, detail, output)}``, the raw result)."""
-    result = subprocess.run([sys.executable, "-c", RUNNER, str(folder)] + PROGRAMS, env=dict(_env(), CORPUS_WORK=str(work)),
+def run_programs(folder, work, programs=PROGRAMS):
+    """Run ``programs`` from ``folder``; returns (``{name: (status, seconds, detail, output)}``, the raw result)."""
+    result = subprocess.run([sys.executable, "-c", RUNNER, str(folder)] + list(programs), env=dict(_env(), CORPUS_WORK=str(work)),
                             capture_output=True, text=True, timeout=600)
     outcome = {}
     for chunk in result.stdout.split("=== BEGIN ")[1:]:
