@@ -323,7 +323,15 @@ class CodeCells:
 
 
 def _run_rules(cells, target, resolve_module, project):
-    """The pipeline's rules over the cells' program, one at a time, each issue placed in its cell."""
+    """The pipeline's rules over the cells' program, each issue placed in its cell.
+
+    An issue's line is one of the version of the program its rule ran over, and a rule before
+    it may have added or removed lines (a copied class gone, an import added): when there are
+    issues, the rules run again one at a time, to place each in the version it was found in.
+    """
+    whole = migrate_module_text(cells.program, target, cells.path, resolve_module, project=project)
+    if not whole.issues:
+        return whole.code, whole.applied, []
     code, applied, issues = cells.program, [], []
     for rule in RULES:
         if target not in rule.targets or not rule.triggered_by(code):

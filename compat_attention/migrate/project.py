@@ -28,14 +28,15 @@ def saved_files(text, path="<string>"):
 
     Args:
         text: the program's source.
-        path: its file name (for the rule's context only).
+        path: its file name: the names it saves are read from its folder.
 
     Returns:
         A :class:`SavedFiles` (empty when the text does not parse, or saves nothing literal).
 
     Example:
-        >>> saved_files("model.save_weights('w.h5')\\nmodel.save('m.hdf5')\\n")
-        SavedFiles(weights=frozenset({'w.weights.h5'}), models=frozenset({'m.h5'}))
+        >>> facts = saved_files("model.save_weights('w.h5')\\nmodel.save('m.hdf5')\\n", "/project/train.py")
+        >>> sorted(facts.weights), sorted(facts.models)
+        ([('/project', 'w.weights.h5')], [('/project', 'm.h5')])
     """
     if not (Keras3FileNames.triggered_by(text) and any(s in text for s in _SAVED_SUFFIXES)):
         return NOTHING_SAVED

@@ -188,8 +188,8 @@ class Keras3FileNames(Rule):
             "whole models to .keras or .h5, and its ModelCheckpoint has no period=.")
     targets = ("keras3",)
     #: Names are planned from these calls (``save`` is part of ``save_weights``), and renamed
-    #: where the project's other files save them (``load`` is part of ``load_weights``, ``load_model``).
-    triggers = ("ModelCheckpoint", "save", "load")
+    #: in the loads of a file that saves nothing when the project's other files save them.
+    triggers = ("ModelCheckpoint", "save", "load_weights", "load_model")
 
     def plan(self, module):
         """The first pass: which literals this file saves, and how each is renamed."""
