@@ -28,6 +28,18 @@ _HELP = re.compile(r"^\s*(\?{1,2}\s*[\w.*]+|[\w.*]+\s*\?{1,2}|\?+)\s*$")
 _ASSIGNED_ESCAPE = re.compile(r"^\s*[A-Za-z_][\w.]*(\s*,\s*[A-Za-z_][\w.]*)*\s*=\s*[!%]")
 _LINE_MAGIC = re.compile(r"^(\s*%(\w+)\s+)(\S.*)$")
 _CELL_MAGIC = re.compile(r"%%(\w*)")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def split_lines(text):
+    """``text``'s lines with their endings, split where Python ends a line (``\\n``, ``\\r\\n``,
+    ``\\r``; not at a form feed or ``\\u2028`` as ``str.splitlines`` does).
+
+    Example:
+        >>> split_lines("a\\x0cb\\r\\nc")
+        ['a\\x0cb\\r\\n', 'c']
+    """
+    return _LINE.findall(text)
 
 
 class MaskedCell(namedtuple("MaskedCell", "text magic")):
@@ -116,7 +128,7 @@ class Masker:
             A :class:`MaskedCell`, or None for a cell under a cell magic whose body is not
             Python (leave that cell untouched).
         """
-        lines = source.splitlines(True)
+        lines = split_lines(source)
         magic = None
         first = next((i for i, line in enumerate(lines) if line.strip()), None)
         if first is not None and lines[first].startswith("%%"):
@@ -151,7 +163,7 @@ class Masker:
             ValueError: an exposed statement no longer fits on its line (a rule split it).
         """
         out = []
-        for line in text.splitlines(True):
+        for line in split_lines(text):
             body = line.rstrip("\r\n")
             found = self._restore.match(body)
             if found is None:
@@ -166,4 +178,4 @@ class Masker:
         return "".join(out)
 
 
-__all__ = ["Masker", "MaskedCell", "PYTHON_CELL_MAGICS", "PYTHON_LINE_MAGICS", "continues"]
+__all__ = ["Masker", "MaskedCell", "PYTHON_CELL_MAGICS", "PYTHON_LINE_MAGICS", "continues", "split_lines"]

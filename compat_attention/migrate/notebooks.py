@@ -41,7 +41,7 @@ import libcst as cst
 
 from ..errors import NotebookError, first_line
 from .engine import TARGETS, migrate_module_text
-from .ipython import Masker
+from .ipython import Masker, split_lines
 from .pipeline import RULES
 from .report import Issue
 
@@ -245,7 +245,7 @@ class CodeCells:
         self.issues.append(Issue(self.path, line, rule, what, why, fix, index + 1))
 
     def _add(self, index, source):
-        for number, line in enumerate(source.splitlines(), 1):
+        for number, line in enumerate(split_lines(source), 1):
             if line.lstrip().startswith(("!", "%pip", "%conda")) and _OLD_PIN.search(line):
                 self._issue(index, number, line.strip(), "it installs the Keras/TensorFlow this notebook was "
                             "written for, which the migrated code does not run on",
@@ -281,8 +281,8 @@ class CodeCells:
     def _starts(self, code):
         """``[(first line of the cell in code, cell index)]`` in program order."""
         starts = [(1, self.parts[0].index)]
-        for number, line in enumerate(code.splitlines(), 1):
-            found = self._line.match(line)
+        for number, line in enumerate(split_lines(code), 1):
+            found = self._line.match(line.rstrip("\r\n"))
             if found:
                 starts.append((number + 1, int(found.group(1))))
         return starts
@@ -302,7 +302,7 @@ class CodeCells:
             ValueError: the markers are not all there, in order (a rule moved code across cells).
         """
         pieces, order = {self.parts[0].index: []}, [self.parts[0].index]
-        for line in code.splitlines(True):
+        for line in split_lines(code):
             found = self._line.match(line.rstrip("\r\n"))
             if found:
                 order.append(int(found.group(1)))

@@ -248,3 +248,10 @@ def test_the_program_of_a_notebook_runs_as_python():
 def test_unknown_target_is_refused():
     with pytest.raises(ValueError):
         migrate_notebook_text(notebook(("code", "x = 1")), "keras4", "nb.ipynb")
+
+
+def test_lines_are_counted_as_python_counts_them():
+    # a form feed (old page breaks) or U+2028 in a string ends no line for Python, unlike str.splitlines
+    text = notebook(("code", "from keras.callbacks import ModelCheckpoint\n\x0c\ns = 'a\u2028b'\nx = 1"),
+                    ("code", "ck = ModelCheckpoint('m.keras', period=5)"))
+    assert [i.where for i in migrate(text).issues] == ["nb.ipynb:2:1"]
