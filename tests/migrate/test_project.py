@@ -118,6 +118,14 @@ def test_names_are_followed_within_one_project_tree_only(tmp_path):
     assert code["a/sub/predict.py"] == "model.load_weights('model.weights.h5')\n"  # the same name, inside
 
 
+def test_folders_commonpath_cannot_compare_are_not_related():
+    # os.path.commonpath raises ValueError for paths on two Windows drives, or one absolute and
+    # one relative: such folders hold no common project, and the question is answered, not raised
+    facts = SavedFiles(frozenset({("data", "model.weights.h5")}), frozenset())
+    assert facts.saves("model.weights.h5", "weights", os.path.abspath("elsewhere")) is False
+    assert facts.saves("model.weights.h5", "weights", "data") is True
+
+
 def test_a_by_name_load_of_a_computed_name_is_reported(tmp_path):
     result = two_files(tmp_path, "model.save_weights('w.h5')\n", "import sys\nmodel.load_weights(sys.argv[1], by_name=True)\n")
     assert [(i.where, i.rule) for i in result.issues] == [(str(tmp_path / "predict.py") + ":2", "keras3_file_names")]

@@ -12,10 +12,10 @@ it; and so is a literal another file of the project saves (``FileContext.project
 :class:`SavedFiles` from ``project.scan_project``), so that ``predict.py`` loads what
 ``train.py`` now writes. A ``load_weights(..., by_name=True)`` of a file renamed to
 ``.weights.h5`` loses ``by_name``: Keras 3 loads such a file by the order of the model's
-layers, which is what ``by_name`` loaded when the model is built by the same code (a model
-built otherwise fails to load with Keras' own error, or, with layers of the same shapes in the
-same order, loads by order). A legacy ``.h5`` no program of the project saves keeps its name
-and ``by_name``.
+layers, which is what ``by_name`` loaded when the model is built by the same code (checked on
+Keras 3.15: a model built otherwise gets the weights by layer order where their shapes fit,
+names ignored, and Keras' own error where they do not). A legacy ``.h5`` no program of the
+project saves keeps its name and ``by_name``.
 """
 
 import os
@@ -60,6 +60,14 @@ def _fits(name, saved):
     return name == saved or ("{" in saved and _template(saved).match(name) is not None)
 
 
+def _nested(one, other):
+    """Whether one of two folders holds the other (or they are the same)."""
+    try:
+        return os.path.commonpath([one, other]) in (one, other)
+    except ValueError:  # two drives on Windows
+        return False
+
+
 def folder_of(path):
     """The folder of a program's file: file names in it are read relative to that folder."""
     return os.path.dirname(os.path.abspath(path))
@@ -96,9 +104,9 @@ class SavedFiles(namedtuple("SavedFiles", "weights models")):
     def saves(self, name, kind, folder):
         """Whether a program saves ``name`` (Keras 3 spelling), read from ``folder``, as ``kind``."""
         for saved_folder, saved in self.weights if kind == WEIGHTS else self.models:
-            related = os.path.commonpath([folder, saved_folder]) in (folder, saved_folder)
-            if (related and _fits(name, saved)) or _fits(os.path.normpath(os.path.join(folder, name)),
-                                                         os.path.normpath(os.path.join(saved_folder, saved))):
+            same_path = _fits(os.path.normpath(os.path.join(folder, name)),
+                              os.path.normpath(os.path.join(saved_folder, saved)))
+            if same_path or (_nested(folder, saved_folder) and _fits(name, saved)):
                 return True
         return False
 
