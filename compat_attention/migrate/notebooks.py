@@ -417,5 +417,30 @@ def migrate_notebook_text(text, target, path, resolve_module=None, project=None)
     return NotebookResult(path, text, _write(nb, text), applied, issues, changes)
 
 
-__all__ = ["CellChange", "CodeCells", "NOTEBOOK_SUFFIX", "NotebookResult", "migrate_notebook_text",
+def migrate_file_text(text, target, path, resolve_module=None, project=None):
+    """Migrate a Python file's or a notebook's text, chosen by the file name's suffix.
+
+    What the command runs for each file it collects: ``.ipynb`` goes to
+    :func:`migrate_notebook_text`, anything else to ``engine.migrate_module_text``.
+
+    Args:
+        text: the file's text.
+        target: ``'keras2'`` or ``'keras3'``.
+        path: the file name (its suffix decides), used in reports.
+        resolve_module: callable ``module name -> source text or None``, or None.
+        project: the project's facts (``project.scan_project``), or None.
+
+    Returns:
+        A :class:`NotebookResult` or a ``MigrationResult`` (both have ``path``, ``source``,
+        ``code``, ``applied``, ``issues`` and ``changed``).
+
+    Example:
+        >>> migrate_file_text("from keras.optimizers import SGD\\nSGD(lr=0.1)\\n", "keras3", "a.py").code
+        'from keras.optimizers import SGD\\nSGD(learning_rate=0.1)\\n'
+    """
+    migrate = migrate_notebook_text if str(path).endswith(NOTEBOOK_SUFFIX) else migrate_module_text
+    return migrate(text, target, path, resolve_module, project=project)
+
+
+__all__ = ["CellChange", "CodeCells", "NOTEBOOK_SUFFIX", "NotebookResult", "migrate_file_text", "migrate_notebook_text",
            "notebook_program", "read_notebook"]

@@ -255,3 +255,55 @@ def test_lines_are_counted_as_python_counts_them():
     text = notebook(("code", "from keras.callbacks import ModelCheckpoint\n\x0c\ns = 'a\u2028b'\nx = 1"),
                     ("code", "ck = ModelCheckpoint('m.keras', period=5)"))
     assert [i.where for i in migrate(text).issues] == ["nb.ipynb:2:1"]
+
+
+def cli(*argv):
+    from compat_attention.cli.main import main
+
+    return main(["migrate", *argv])
+
+
+def test_the_command_migrates_notebooks_and_goes_on_past_bad_ones(tmp_path, capsys):
+    files = {"a_tutorial.ipynb": notebook(("code", "%matplotlib inline\n" + SGD_IMPORT), ("code", "opt = SGD(lr=0.1)")),
+             "b_clean.ipynb": notebook(("code", "import numpy as np\n!ls")),
+             "c_broken.ipynb": BAD["not JSON"][0], "d_v3.ipynb": BAD["nbformat 3"][0],
+             "e_list.ipynb": BAD["a JSON list"][0], "f_train.py": SGD_IMPORT + "\nSGD(lr=0.1)\n"}
+    project = tmp_path / "project"
+    project.mkdir()
+    for name, text in files.items():
+        (project / name).write_text(text, encoding="utf-8")
+    (project / ".ipynb_checkpoints").mkdir()
+    (project / ".ipynb_checkpoints" / "a_tutorial-checkpoint.ipynb").write_text(files["a_tutorial.ipynb"])
+
+    assert cli(str(project), "--write", "--target", "keras3") == 2
+    out = capsys.readouterr().out.splitlines()
+    assert sorted(line.split(" -> ")[0] for line in out if line.startswith("migrated ")) == [
+        "migrated %s" % (project / "a_tutorial.ipynb"), "migrated %s" % (project / "f_train.py")]
+    problems = [line for line in out if not line.startswith("migrated ")]
+    assert [line.split(": ")[0] for line in problems] == [str(project / n) + ":" + str(BAD[case][1]) for n, case in (
+        ("c_broken.ipynb", "not JSON"), ("d_v3.ipynb", "nbformat 3"), ("e_list.ipynb", "a JSON list"))]
+    assert "(notebook)" in problems[1] and "jupyter nbconvert --to notebook --inplace" in problems[1]
+    assert all("; " in line for line in problems)  # what; the fix
+    assert sources((project / "a_tutorial.ipynb").read_text(encoding="utf-8")) == [
+        "%matplotlib inline\n" + SGD_IMPORT, "opt = SGD(learning_rate=0.1)"]
+    assert (project / "a_tutorial.ipynb.bak").read_text(encoding="utf-8") == files["a_tutorial.ipynb"]
+    for name in ("b_clean.ipynb", "c_broken.ipynb", "d_v3.ipynb", "e_list.ipynb"):  # untouched, no backup
+        assert (project / name).read_text(encoding="utf-8") == files[name] and not (project / (name + ".bak")).exists()
+    assert (project / ".ipynb_checkpoints" / "a_tutorial-checkpoint.ipynb").read_text() == files["a_tutorial.ipynb"]
+
+    for name in ("c_broken.ipynb", "d_v3.ipynb", "e_list.ipynb"):
+        (project / name).unlink()
+    assert cli(str(project), "--check", "--target", "keras3") == 0  # migrating twice changes nothing
+
+
+def test_the_command_copies_unchanged_notebooks_byte_for_byte_and_diffs_changed_ones(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    clean = json.dumps(json.loads(notebook(("code", "x = 1  # caf\u00e9"))), indent=2, ensure_ascii=True)
+    (tmp_path / "clean.ipynb").write_bytes(clean.replace("\n", "\r\n").encode("utf-8"))
+    (tmp_path / "old.ipynb").write_text(notebook(("code", SGD_IMPORT + "\nSGD(lr=0.1)")), encoding="utf-8")
+    assert cli("clean.ipynb", "old.ipynb", "--target", "keras3") == 0
+    diff = [line for line in capsys.readouterr().out.splitlines() if line[:1] in "+-"]
+    assert diff == ["--- a/old.ipynb", "+++ b/old.ipynb", '-    "SGD(lr=0.1)"', '+    "SGD(learning_rate=0.1)"']
+    assert cli("clean.ipynb", "old.ipynb", "--write", "--out", "out", "--target", "keras3") == 0
+    assert (tmp_path / "out" / "clean.ipynb").read_bytes() == (tmp_path / "clean.ipynb").read_bytes()
+    assert sources((tmp_path / "out" / "old.ipynb").read_text(encoding="utf-8")) == [SGD_IMPORT + "\nSGD(learning_rate=0.1)"]
