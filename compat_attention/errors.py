@@ -123,7 +123,7 @@ class MalformedFileError(LegacyFileError):
 
 class ResourceLimitError(MalformedFileError):
     """The file declares sizes that need more parameters than it stores, or more than the cap
-    (``compat_attention.io.validate.MAX_PARAMETERS``, ``max_parameters=``, or the environment variable
+    (``compat_attention.io.resources.MAX_PARAMETERS``, ``max_parameters=``, or the environment variable
     ``COMPAT_ATTENTION_MAX_PARAMETERS``); refused before anything is allocated."""
 
 
