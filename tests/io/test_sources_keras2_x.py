@@ -53,7 +53,8 @@ def test_tf_keras_and_2_0_versions_are_not_theirs_and_another_backend_is_refused
 
 
 def test_recurrent_defaults_of_each_era():
-    hard = {"activation": "tanh", "recurrent_activation": "hard_sigmoid", "reset_after": False}
+    hard = {"activation": "tanh", "recurrent_activation": "hard_sigmoid", "reset_after": False,
+            "masked_steps": "repeat"}
     assert keras2_1.recurrent_defaults("2.1.6") == hard
     assert keras2_2.recurrent_defaults("2.2.4") == hard
     assert keras2_2.recurrent_defaults("2.3.1") == dict(hard, recurrent_activation="sigmoid")

@@ -33,8 +33,10 @@ def written_by_keras_2_1(legacy):
 
 def recurrent_defaults(keras_version):
     """What a recurrent layer of Keras 2.1 computed where nothing says: ``hard_sigmoid`` gates (slope 0.2),
-    ``tanh``, a GRU without ``reset_after`` (``layers/recurrent.py``; CuDNN layers: ``cudnn.py``)."""
-    return {"activation": "tanh", "recurrent_activation": "hard_sigmoid", "reset_after": False}
+    ``tanh``, a GRU without ``reset_after``, the previous output repeated at masked steps, inside a
+    ``Bidirectional`` too (``layers/recurrent.py``; CuDNN layers: ``cudnn.py``)."""
+    return {"activation": "tanh", "recurrent_activation": "hard_sigmoid", "reset_after": False,
+            "masked_steps": "repeat"}
 
 
 #: Keras 2.1.x files: their facts, in the order they are rewritten (CuDNN layers first, so that the

@@ -47,14 +47,15 @@ def recurrent_defaults(keras_version):
     """What a recurrent layer of the file's version computed where nothing says (a weights-only file).
 
     Keras 2.2: ``recurrent_activation='hard_sigmoid'`` (slope 0.2); Keras 2.3: ``'sigmoid'``; both
-    ``tanh`` and a GRU without ``reset_after`` (``layers/recurrent.py``; CuDNN layers: ``cudnn.py``).
+    ``tanh``, a GRU without ``reset_after``, and the previous output repeated at masked steps, inside a
+    ``Bidirectional`` too (``layers/recurrent.py``; CuDNN layers: ``cudnn.py``).
     """
     try:
         sigmoid = Version(keras_version) >= SIGMOID_DEFAULT_SINCE
     except InvalidVersion:  # not this source's: the older reading
         sigmoid = False
     return {"activation": "tanh", "recurrent_activation": "sigmoid" if sigmoid else "hard_sigmoid",
-            "reset_after": False}
+            "reset_after": False, "masked_steps": "repeat"}
 
 
 def _batch_size_fixed(model_config):
