@@ -3,26 +3,33 @@
 from collections import namedtuple
 
 
-class Issue(namedtuple("Issue", "path line rule what why fix")):
-    """One thing the tool could not migrate safely, with where, why and what to do.
+#: Issue kinds: ``'hand'`` needs a hand edit (``--check`` exits 2); ``'pin'`` is informational: the
+#: migrated code states a Keras 2.0.8 value whose default changed since (``--modern-defaults`` drops it).
+HAND, PIN = "hand", "pin"
+
+
+class Issue(namedtuple("Issue", "path line rule what why fix kind", defaults=(HAND,))):
+    """One thing the tool reports, with where, why and what to do.
 
     Attributes:
         path: the file (or ``'<string>'``).
         line: the 1-based line of the code in question.
         rule: the name of the rule that found it.
         what: the code or construct, in a few words.
-        why: the legacy fact that breaks it.
-        fix: what to do by hand.
+        why: the legacy fact that breaks it (a pin: what changed since Keras 2.0.8).
+        fix: what to do by hand (a pin: what the migrated code states, and how to opt out).
+        kind: :data:`HAND` (the tool could not migrate it safely) or :data:`PIN` (informational).
     """
 
     __slots__ = ()
 
     def format(self):
-        """The report line: ``FILE:LINE: what (rule): why; fix``."""
-        return "%s:%d: %s (%s): %s; %s" % (self.path, self.line, self.what, self.rule, self.why, self.fix)
+        """The report line: ``FILE:LINE: what (rule): why; fix`` (a pin: ``FILE:LINE: note: ...``)."""
+        note = "note: " if self.kind == PIN else ""
+        return "%s:%d: %s%s (%s): %s; %s" % (self.path, self.line, note, self.what, self.rule, self.why, self.fix)
 
 
-class MigrationResult(namedtuple("MigrationResult", "path source code applied issues")):
+class MigrationResult(namedtuple("MigrationResult", "path source code applied issues notes", defaults=((),))):
     """The result of migrating one source text.
 
     Attributes:
@@ -30,7 +37,9 @@ class MigrationResult(namedtuple("MigrationResult", "path source code applied is
         source: the text before.
         code: the text after (equal to ``source`` when nothing changed or it did not parse).
         applied: names of the rules that changed something, in pipeline order.
-        issues: a list of :class:`Issue`, in line order.
+        issues: a list of :class:`Issue` that need a hand, in line order.
+        notes: a list of informational :class:`Issue` (kind :data:`PIN`: a Keras 2.0.8 value the
+            migrated code now states), in line order.
     """
 
     __slots__ = ()
