@@ -93,6 +93,7 @@ class SGD(LegacyOptimizer):
         self.momentum, self.nesterov = float(momentum), bool(nesterov)
 
     def legacy_update(self, p, g, slots, lr, t):
+        """One SGD update of ``p`` by ``g`` at rate ``lr`` (Keras 2.0.8's formula); returns ``(new_p, slots)``."""
         momentum = _const(self.momentum, lr)
         velocity = momentum * slots["moment"] - lr * g
         new_p = p + momentum * velocity - lr * g if self.nesterov else p + velocity
@@ -119,6 +120,7 @@ class RMSprop(LegacyOptimizer):
         self.rho, self.epsilon = float(rho), _epsilon(epsilon)
 
     def legacy_update(self, p, g, slots, lr, t):
+        """One RMSprop update: ``a = rho * a + (1 - rho) * g**2``, ``p - lr * g / (sqrt(a) + epsilon)``."""
         rho = _const(self.rho, lr)
         new_a = rho * slots["a"] + (1.0 - rho) * ops.square(g)
         return p - lr * g / (ops.sqrt(new_a) + self.epsilon), {"a": new_a}
@@ -143,6 +145,7 @@ class Adagrad(LegacyOptimizer):
         self.epsilon = _epsilon(epsilon)
 
     def legacy_update(self, p, g, slots, lr, t):
+        """One Adagrad update: ``a += g**2``, ``p - lr * g / (sqrt(a) + epsilon)``."""
         new_a = slots["a"] + ops.square(g)
         return p - lr * g / (ops.sqrt(new_a) + self.epsilon), {"a": new_a}
 
@@ -170,6 +173,7 @@ class Adadelta(LegacyOptimizer):
         self.rho, self.epsilon = float(rho), _epsilon(epsilon)
 
     def legacy_update(self, p, g, slots, lr, t):
+        """One Adadelta update (Keras 2.0.8's: ``rho`` a Python float, ``epsilon`` inside both roots)."""
         # Keras 2.0.8 kept Adadelta's rho as a Python float: 1 - rho is computed before the cast.
         new_a = self.rho * slots["a"] + (1.0 - self.rho) * ops.square(g)
         update = g * ops.sqrt(slots["d_a"] + self.epsilon) / ops.sqrt(new_a + self.epsilon)
@@ -201,6 +205,7 @@ class Adam(LegacyOptimizer):
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), _epsilon(epsilon)
 
     def legacy_update(self, p, g, slots, lr, t):
+        """One Adam update: ``lr_t = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)``, ``p - lr_t * m / (sqrt(v) + epsilon)``."""
         beta_1, beta_2, t = _const(self.beta_1, lr), _const(self.beta_2, lr), t + 1.0
         lr_t = lr * (ops.sqrt(1.0 - ops.power(beta_2, t)) / (1.0 - ops.power(beta_1, t)))
         m = beta_1 * slots["m"] + (1.0 - beta_1) * g
@@ -227,6 +232,7 @@ class Adamax(LegacyOptimizer):
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), _epsilon(epsilon)
 
     def legacy_update(self, p, g, slots, lr, t):
+        """One Adamax update: ``u = max(beta_2 * u, |g|)``, ``p - lr / (1 - beta_1**t) * m / (u + epsilon)``."""
         beta_1, beta_2, t = _const(self.beta_1, lr), _const(self.beta_2, lr), t + 1.0
         lr_t = lr / (1.0 - ops.power(beta_1, t))
         m = beta_1 * slots["m"] + (1.0 - beta_1) * g
@@ -259,6 +265,7 @@ class Nadam(LegacyOptimizer):
         self.schedule_decay = float(schedule_decay)
 
     def legacy_update(self, p, g, slots, lr, t):
+        """One Nadam update with Keras 2.0.8's momentum schedule (``schedule_decay``)."""
         beta_1, beta_2, t = _const(self.beta_1, lr), _const(self.beta_2, lr), t + 1.0
         base = _const(0.96, lr)
         momentum_t = beta_1 * (1.0 - 0.5 * ops.power(base, t * self.schedule_decay))
