@@ -27,17 +27,20 @@ class FileContext:
         resolve_module: callable ``name -> source text or None`` for sibling modules.
         semantics: ``'2017'`` (the default: Keras 2.0.8's values are stated where today's
             defaults differ) or ``'modern'`` (``--modern-defaults``: today's defaults).
+        project: what the other files of the project tell (``project.scan_project``: the file
+            names they save), or None for a file migrated on its own.
         issues: the :class:`Issue` list, without duplicates.
         notes: the informational :class:`Issue` list (kind ``'pin'``), without duplicates.
     """
 
-    def __init__(self, target, path, resolve_module, semantics="2017"):
-        self.target, self.path, self.resolve_module, self.semantics = target, path, resolve_module, semantics
+    def __init__(self, target, path, resolve_module, semantics="2017", project=None):
+        self.target, self.path, self.resolve_module = target, path, resolve_module
+        self.semantics, self.project = semantics, project
         self.issues, self.notes = [], []
 
     def report(self, line, rule, what, why, fix, kind=HAND):
         """Record an :class:`Issue` (once): in ``issues``, or in ``notes`` for kind ``'pin'``."""
-        issue = Issue(self.path, line, rule, what, why, fix, kind)
+        issue = Issue(self.path, line, rule, what, why, fix, kind=kind)
         found = self.notes if kind == PIN else self.issues
         if issue not in found:
             found.append(issue)
@@ -105,7 +108,7 @@ def run_rule(rule, tree, file):
     return (new, code) if code != tree.code else None
 
 
-def migrate_module_text(text, target, path, resolve_module=None, rules=None, modern_defaults=False):
+def migrate_module_text(text, target, path, resolve_module=None, rules=None, modern_defaults=False, project=None):
     """Run the rule pipeline over one source text (see ``migrate_source``).
 
     Args:
@@ -115,6 +118,7 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None, mod
         resolve_module: callable ``module name -> source text or None`` for sibling modules.
         rules: the rule classes to run, in order (default: the pipeline's ``RULES``).
         modern_defaults: keep today's defaults (run no rule whose ``semantics`` is ``'2017'``).
+        project: the project's facts (``project.scan_project``), or None for a file on its own.
 
     Returns:
         A :class:`MigrationResult`.
@@ -129,7 +133,7 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None, mod
     except cst.ParserSyntaxError as error:
         return MigrationResult(path, text, text, [], [_syntax_issue(path, text, error)])
     semantics = "modern" if modern_defaults else "2017"
-    file = FileContext(target, path, resolve_module or (lambda name: None), semantics)
+    file = FileContext(target, path, resolve_module or (lambda name: None), semantics, project)
     tree, applied = Tree(module, text), []
     for rule in rules if rules is not None else RULES:
         if target not in rule.targets or rule.semantics not in (None, semantics) or not rule.triggered_by(tree.code):

@@ -8,25 +8,35 @@ from collections import namedtuple
 HAND, PIN = "hand", "pin"
 
 
-class Issue(namedtuple("Issue", "path line rule what why fix kind", defaults=(HAND,))):
+class Issue(namedtuple("Issue", "path line rule what why fix cell kind", defaults=(None, HAND))):
     """One thing the tool reports, with where, why and what to do.
 
     Attributes:
         path: the file (or ``'<string>'``).
-        line: the 1-based line of the code in question.
+        line: the 1-based line of the code in question (in a notebook: within its cell).
         rule: the name of the rule that found it.
         what: the code or construct, in a few words.
         why: the legacy fact that breaks it (a pin: what changed since Keras 2.0.8).
         fix: what to do by hand (a pin: what the migrated code states, and how to opt out).
+        cell: in a notebook, the 1-based index of the cell among all its cells (markdown and
+            raw cells counted, as a reader counts them from the top); None in a Python file.
         kind: :data:`HAND` (the tool could not migrate it safely) or :data:`PIN` (informational).
     """
 
     __slots__ = ()
 
+    @property
+    def where(self):
+        """``FILE:LINE``, or ``FILE:CELL:LINE`` in a notebook."""
+        if self.cell is None:
+            return "%s:%d" % (self.path, self.line)
+        return "%s:%d:%d" % (self.path, self.cell, self.line)
+
     def format(self):
-        """The report line: ``FILE:LINE: what (rule): why; fix`` (a pin: ``FILE:LINE: note: ...``)."""
+        """The report line: ``FILE:LINE: what (rule): why; fix`` (``FILE:CELL:LINE`` in a notebook; a
+        pin: ``FILE:LINE: note: ...``)."""
         note = "note: " if self.kind == PIN else ""
-        return "%s:%d: %s%s (%s): %s; %s" % (self.path, self.line, note, self.what, self.rule, self.why, self.fix)
+        return "%s: %s%s (%s): %s; %s" % (self.where, note, self.what, self.rule, self.why, self.fix)
 
 
 class MigrationResult(namedtuple("MigrationResult", "path source code applied issues notes", defaults=((),))):
