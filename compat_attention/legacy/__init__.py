@@ -5,7 +5,8 @@
 * ``sequence``: ``pad_sequences``;
 * ``utils``: ``to_categorical`` (Keras 2.0.8's), ``normalize``;
 * ``models``: ``predict_classes``, ``predict_proba``;
-* ``optimizers``: ``legacy_decay`` (an optimizer's ``decay`` argument).
+* ``optimizers``: Keras 2.0.8's ``SGD``, ``RMSprop``, ``Adagrad``, ``Adadelta``, ``Adam``, ``Adamax``,
+  ``Nadam`` (its defaults and update formulas), and ``legacy_decay`` (``decay`` as a schedule).
 
 Modules of this package import each other by their full module names, never from here.
 """

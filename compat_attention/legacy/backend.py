@@ -50,7 +50,7 @@ __all__ = [
     "abs", "all", "any", "arange", "argmax", "argmin", "batch_dot", "batch_flatten",
     "batch_get_value", "batch_set_value", "binary_crossentropy", "cast", "categorical_crossentropy",
     "clear_session", "clip", "concatenate", "constant", "ctc_batch_cost", "ctc_decode", "cumprod",
-    "cumsum", "dot", "dtype", "elu", "epsilon", "equal", "exp", "expand_dims", "flatten", "floatx",
+    "cumsum", "dot", "dtype", "elu", "epsilon", "equal", "eval", "exp", "expand_dims", "flatten", "floatx",
     "function", "gather", "get_value", "gradients", "greater", "greater_equal", "hard_sigmoid",
     "image_data_format", "image_dim_ordering", "in_test_phase", "in_train_phase", "int_shape",
     "l2_normalize", "learning_phase", "less", "less_equal", "log", "logsumexp", "max", "maximum",
@@ -786,6 +786,22 @@ def get_value(x):
     if _lb.is_variable(x) and hasattr(x, "numpy"):
         return np.asarray(x.numpy())
     return np.asarray(_ops.convert_to_numpy(x))
+
+
+def eval(x):  # noqa: A001 - Keras 2.0's name (K.eval)
+    """Keras 2.0's ``K.eval``: the value of a variable or tensor as a NumPy array.
+
+    Args:
+        x: a variable or tensor.
+
+    Returns:
+        A NumPy array (what ``get_value`` returns).
+
+    Example:
+        >>> float(eval(variable(1.5)))
+        1.5
+    """
+    return get_value(x)
 
 
 def batch_get_value(ops):

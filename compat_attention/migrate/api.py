@@ -28,7 +28,7 @@ def resolve_target(target="auto"):
     return target
 
 
-def migrate_source(text, target="auto", path="<string>", modules=None):
+def migrate_source(text, target="auto", path="<string>", modules=None, modern_defaults=False):
     """Migrate one Python source text.
 
     Args:
@@ -38,13 +38,26 @@ def migrate_source(text, target="auto", path="<string>", modules=None):
         modules: optional dict ``module name -> source`` of sibling modules the program
             imports (lets ``from attention_decoder import AttentionDecoder`` be pointed at
             compat_attention when that module is the copied legacy layer).
+        modern_defaults: keep today's defaults. By default the migrated program keeps Keras
+            2.0.8's meaning: where a default changed since (LSTM/GRU gates, GRU ``reset_after``,
+            the optimizers' defaults and formulas, ...) it states the 2017 value, and each such
+            pin is listed in ``notes``.
 
     Returns:
         A :class:`MigrationResult`: ``code`` (the migrated text; the input unchanged when it
-        does not parse), ``applied`` (rule names) and ``issues`` (what was not migrated).
+        does not parse), ``applied`` (rule names), ``issues`` (what was not migrated) and
+        ``notes`` (the 2017 values stated).
+
+    Example:
+        >>> result = migrate_source("from keras.layers import LSTM\nLSTM(8)\n", target="keras2")
+        >>> print(result.code, end="")
+        from keras.layers import LSTM
+        LSTM(8, recurrent_activation='hard_sigmoid')
+        >>> migrate_source("from keras.layers import LSTM\nLSTM(8)\n", "keras2", modern_defaults=True).changed
+        False
     """
     modules = modules or {}
-    return migrate_module_text(text, resolve_target(target), path, modules.get)
+    return migrate_module_text(text, resolve_target(target), path, modules.get, modern_defaults=modern_defaults)
 
 
 def sibling_resolver(path):
@@ -70,12 +83,13 @@ def sibling_resolver(path):
     return resolve
 
 
-def migrate_file(path, target="auto"):
+def migrate_file(path, target="auto", modern_defaults=False):
     """Migrate one file's text (nothing is written).
 
     Args:
         path: the Python file.
         target: as for :func:`migrate_source`.
+        modern_defaults: as for :func:`migrate_source`.
 
     Returns:
         A :class:`MigrationResult`.
@@ -83,4 +97,5 @@ def migrate_file(path, target="auto"):
     Raises:
         UsageError: the file cannot be read, or is not UTF-8 text (one line: file, problem, fix).
     """
-    return migrate_module_text(read_source(path).text, resolve_target(target), path, sibling_resolver(path))
+    return migrate_module_text(read_source(path).text, resolve_target(target), path, sibling_resolver(path),
+                               modern_defaults=modern_defaults)

@@ -50,6 +50,9 @@ def add_parser(subparsers):
                         "(same relative layout; never overwrites an existing file)")
     parser.add_argument("--target", choices=("auto",) + TARGETS, default="auto",
                         help="the Keras to migrate for (auto: the installed one)")
+    parser.add_argument("--modern-defaults", action="store_true",
+                        help="keep today's defaults (by default the migrated code states Keras 2.0.8's values "
+                             "where a default changed since, each listed as a note)")
     parser.set_defaults(func=run)
     return parser
 
@@ -127,9 +130,10 @@ def run(args):
     target = resolve_target(args.target)
     results, files = [], [(path, rel, read_source(path)) for path, rel in collect(args.paths)]
     project = scan_project((path, source.text) for path, _, source in files)  # what the other files save
+    modern = getattr(args, "modern_defaults", False)
     for path, rel, source in files:
         results.append((source, migrate_file_text(source.text, target, path, sibling_resolver(path),
-                                                  project=project), rel))
+                                                  project=project, modern_defaults=modern), rel))
     issues = [issue for _, result, _ in results for issue in result.issues]
     changed = [entry for entry in results if entry[1].changed]
     if args.write:
@@ -154,6 +158,8 @@ def run(args):
     else:
         for _, result, _ in changed:
             print("would migrate %s (%s)" % (result.path, ", ".join(result.applied)))
+    for note in (note for _, result, _ in results for note in result.notes):
+        print(note.format())
     for issue in issues:
         print(issue.format())
     if issues:

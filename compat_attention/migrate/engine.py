@@ -12,7 +12,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 
 from . import spec
 from .pipeline import RULES
-from .report import Issue, MigrationResult
+from .report import HAND, PIN, Issue, MigrationResult
 from .rules.base import Names
 
 TARGETS = spec.TARGETS
@@ -25,20 +25,25 @@ class FileContext:
         target: ``'keras2'`` or ``'keras3'``.
         path: the file name used in reports.
         resolve_module: callable ``name -> source text or None`` for sibling modules.
+        semantics: ``'2017'`` (the default: Keras 2.0.8's values are stated where today's
+            defaults differ) or ``'modern'`` (``--modern-defaults``: today's defaults).
         project: what the other files of the project tell (``project.scan_project``: the file
             names they save), or None for a file migrated on its own.
         issues: the :class:`Issue` list, without duplicates.
+        notes: the informational :class:`Issue` list (kind ``'pin'``), without duplicates.
     """
 
-    def __init__(self, target, path, resolve_module, project=None):
-        self.target, self.path, self.resolve_module, self.project = target, path, resolve_module, project
-        self.issues = []
+    def __init__(self, target, path, resolve_module, semantics="2017", project=None):
+        self.target, self.path, self.resolve_module = target, path, resolve_module
+        self.semantics, self.project = semantics, project
+        self.issues, self.notes = [], []
 
-    def report(self, line, rule, what, why, fix):
-        """Record an :class:`Issue` (once)."""
-        issue = Issue(self.path, line, rule, what, why, fix)
-        if issue not in self.issues:
-            self.issues.append(issue)
+    def report(self, line, rule, what, why, fix, kind=HAND):
+        """Record an :class:`Issue` (once): in ``issues``, or in ``notes`` for kind ``'pin'``."""
+        issue = Issue(self.path, line, rule, what, why, fix, kind=kind)
+        found = self.notes if kind == PIN else self.issues
+        if issue not in found:
+            found.append(issue)
 
 
 class Tree:
@@ -103,7 +108,7 @@ def run_rule(rule, tree, file):
     return (new, code) if code != tree.code else None
 
 
-def migrate_module_text(text, target, path, resolve_module=None, rules=None, project=None):
+def migrate_module_text(text, target, path, resolve_module=None, rules=None, modern_defaults=False, project=None):
     """Run the rule pipeline over one source text (see ``migrate_source``).
 
     Args:
@@ -112,6 +117,7 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None, pro
         path: the file name used in reports.
         resolve_module: callable ``module name -> source text or None`` for sibling modules.
         rules: the rule classes to run, in order (default: the pipeline's ``RULES``).
+        modern_defaults: keep today's defaults (run no rule whose ``semantics`` is ``'2017'``).
         project: the project's facts (``project.scan_project``), or None for a file on its own.
 
     Returns:
@@ -126,16 +132,17 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None, pro
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return MigrationResult(path, text, text, [], [_syntax_issue(path, text, error)])
-    file = FileContext(target, path, resolve_module or (lambda name: None), project)
+    semantics = "modern" if modern_defaults else "2017"
+    file = FileContext(target, path, resolve_module or (lambda name: None), semantics, project)
     tree, applied = Tree(module, text), []
     for rule in rules if rules is not None else RULES:
-        if target not in rule.targets or not rule.triggered_by(tree.code):
+        if target not in rule.targets or rule.semantics not in (None, semantics) or not rule.triggered_by(tree.code):
             continue
-        issues_before = list(file.issues)
+        issues_before, notes_before = list(file.issues), list(file.notes)
         try:
             new = run_rule(rule, tree, file)
         except Exception as error:  # noqa: BLE001 - a rule bug must cost one report, never the run
-            file.issues[:] = issues_before
+            file.issues[:], file.notes[:] = issues_before, notes_before
             file.report(1, rule.name, "rule %s skipped for this file (%s: %s)" % (rule.name, type(error).__name__, error),
                         "the rule failed on code it did not expect, so it changed nothing here",
                         "check what the rule covers by hand, and please report the file")
@@ -143,8 +150,9 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None, pro
         if new is not None:
             applied.append(rule.name)
             tree = Tree(*new)
-    issues = sorted(file.issues, key=lambda i: (i.line, i.rule, i.what))
-    return MigrationResult(path, text, tree.code, applied, issues)
+    def in_order(found):
+        return sorted(found, key=lambda i: (i.line, i.rule, i.what))
+    return MigrationResult(path, text, tree.code, applied, in_order(file.issues), in_order(file.notes))
 
 
 __all__ = ["FileContext", "TARGETS", "Tree", "migrate_module_text", "run_rule"]

@@ -64,7 +64,7 @@ class CellChange(namedtuple("CellChange", "cell source code")):
     __slots__ = ()
 
 
-class NotebookResult(namedtuple("NotebookResult", "path source code applied issues cells")):
+class NotebookResult(namedtuple("NotebookResult", "path source code applied issues cells notes", defaults=((),))):
     """The result of migrating one notebook (the fields of ``MigrationResult``, and ``cells``).
 
     Attributes:
@@ -75,6 +75,7 @@ class NotebookResult(namedtuple("NotebookResult", "path source code applied issu
         issues: :class:`Issue` list in cell and line order (``cell`` set, except for a
             problem of the whole file).
         cells: a :class:`CellChange` per changed code cell, in cell order.
+        notes: the 2017 pins stated (informational :class:`Issue`, ``cell`` set), in cell and line order.
     """
 
     __slots__ = ()
@@ -322,25 +323,28 @@ class CodeCells:
         return sources
 
 
-def _run_rules(cells, target, resolve_module, project):
-    """The pipeline's rules over the cells' program, each issue placed in its cell.
+def _run_rules(cells, target, resolve_module, project, modern_defaults=False):
+    """The pipeline's rules over the cells' program, each issue (and 2017 pin noted) placed in its cell.
 
     An issue's line is one of the version of the program its rule ran over, and a rule before
     it may have added or removed lines (a copied class gone, an import added): when there are
-    issues, the rules run again one at a time, to place each in the version it was found in.
+    issues or notes, the rules run again one at a time, to place each in the version it was found in.
     """
-    whole = migrate_module_text(cells.program, target, cells.path, resolve_module, project=project)
-    if not whole.issues:
-        return whole.code, whole.applied, []
-    code, applied, issues = cells.program, [], []
+    whole = migrate_module_text(cells.program, target, cells.path, resolve_module, project=project,
+                                modern_defaults=modern_defaults)
+    if not whole.issues and not whole.notes:
+        return whole.code, whole.applied, [], []
+    code, applied, issues, notes = cells.program, [], [], []
     for rule in RULES:
         if target not in rule.targets or not rule.triggered_by(code):
             continue
-        result = migrate_module_text(code, target, cells.path, resolve_module, rules=[rule], project=project)
+        result = migrate_module_text(code, target, cells.path, resolve_module, rules=[rule], project=project,
+                                     modern_defaults=modern_defaults)
         issues.extend(cells.place(issue, code) for issue in result.issues)  # lines of the version it ran on
+        notes.extend(cells.place(note, code) for note in result.notes)
         applied.extend(result.applied)
         code = result.code
-    return code, applied, issues
+    return code, applied, issues, notes
 
 
 def notebook_program(text):
@@ -361,7 +365,7 @@ def notebook_program(text):
         return None
 
 
-def migrate_notebook_text(text, target, path, resolve_module=None, project=None):
+def migrate_notebook_text(text, target, path, resolve_module=None, project=None, modern_defaults=False):
     """Migrate one notebook's text (see the module docstring); nothing is written.
 
     Args:
@@ -371,6 +375,7 @@ def migrate_notebook_text(text, target, path, resolve_module=None, project=None)
         resolve_module: callable ``module name -> source text or None`` for the modules beside
             the notebook (``from attention_decoder import AttentionDecoder``).
         project: the project's facts (``project.scan_project``), or None.
+        modern_defaults: keep today's defaults (no 2017 pin; see ``migrate_source``).
 
     Returns:
         A :class:`NotebookResult`. A file that is not a notebook this tool reads gives one
@@ -396,9 +401,9 @@ def migrate_notebook_text(text, target, path, resolve_module=None, project=None)
         return NotebookResult(path, text, text, [], [Issue(path, error.line, RULE, error.problem, _WHY_UNREAD,
                                                            error.fix)], ())
     cells = CodeCells(nb, path)
-    issues, applied, sources = list(cells.issues), [], {}
+    issues, applied, sources, notes = list(cells.issues), [], {}, []
     if cells.parts:
-        code, applied, found = _run_rules(cells, target, resolve_module, project)
+        code, applied, found, notes = _run_rules(cells, target, resolve_module, project, modern_defaults)
         issues.extend(found)
         try:
             sources = cells.split(code)
@@ -410,14 +415,15 @@ def migrate_notebook_text(text, target, path, resolve_module=None, project=None)
     changes = tuple(CellChange(index + 1, nb.cells[index].source, new)
                     for index, new in sorted(sources.items()) if new != nb.cells[index].source)
     issues.sort(key=lambda i: (i.cell or 0, i.line, i.rule, i.what))
+    notes.sort(key=lambda i: (i.cell or 0, i.line, i.rule, i.what))
     if not changes:
         return NotebookResult(path, text, text, [], issues, ())
     for change in changes:
         nb.cells[change.cell - 1].source = change.code
-    return NotebookResult(path, text, _write(nb, text), applied, issues, changes)
+    return NotebookResult(path, text, _write(nb, text), applied, issues, changes, notes)
 
 
-def migrate_file_text(text, target, path, resolve_module=None, project=None):
+def migrate_file_text(text, target, path, resolve_module=None, project=None, modern_defaults=False):
     """Migrate a Python file's or a notebook's text, chosen by the file name's suffix.
 
     What the command runs for each file it collects: ``.ipynb`` goes to
@@ -429,17 +435,19 @@ def migrate_file_text(text, target, path, resolve_module=None, project=None):
         path: the file name (its suffix decides), used in reports.
         resolve_module: callable ``module name -> source text or None``, or None.
         project: the project's facts (``project.scan_project``), or None.
+        modern_defaults: keep today's defaults (no 2017 pin; see ``migrate_source``).
 
     Returns:
         A :class:`NotebookResult` or a ``MigrationResult`` (both have ``path``, ``source``,
         ``code``, ``applied``, ``issues`` and ``changed``).
 
     Example:
-        >>> migrate_file_text("from keras.optimizers import SGD\\nSGD(lr=0.1)\\n", "keras3", "a.py").code
+        >>> migrate_file_text("from keras.optimizers import SGD\\nSGD(lr=0.1)\\n", "keras3", "a.py",
+        ...                   modern_defaults=True).code
         'from keras.optimizers import SGD\\nSGD(learning_rate=0.1)\\n'
     """
     migrate = migrate_notebook_text if str(path).endswith(NOTEBOOK_SUFFIX) else migrate_module_text
-    return migrate(text, target, path, resolve_module, project=project)
+    return migrate(text, target, path, resolve_module, project=project, modern_defaults=modern_defaults)
 
 
 __all__ = ["CellChange", "CodeCells", "NOTEBOOK_SUFFIX", "NotebookResult", "migrate_file_text", "migrate_notebook_text",

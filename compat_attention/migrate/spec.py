@@ -58,6 +58,13 @@ LEGACY_UTILS = ("to_categorical", "normalize")
 #: Keras 1 module names that Keras 2 renamed (``from keras import initializations``).
 RENAMED_MODULES = {"initializations": "initializers"}
 
+#: Modules Keras 2.0's ``keras.layers`` re-exported (``from keras.layers import activations``):
+#: only ``keras`` has them now.
+LAYERS_REEXPORTED_MODULES = ("activations", "initializers", "regularizers", "constraints")
+
+#: Keras 1's ``keras.utils.visualize_util`` names that Keras 2 renamed (``plot`` -> ``plot_model``).
+VISUALIZE_UTIL_RENAMES = {"plot": "plot_model"}
+
 #: Keras 3 dropped ``keras.preprocessing.text`` and the Keras 2.0 ``keras.preprocessing.sequence``
 #: helpers; ``compat_attention.legacy`` has modules of the same names.
 PREPROCESSING_MODULES = ("text", "sequence")
@@ -65,6 +72,7 @@ PREPROCESSING_MODULES = ("text", "sequence")
 #: Names Keras 2.2 removed outright, with what to do instead (reported where they are used).
 REMOVED_NAMES = {"Recurrent": "subclass keras.layers.RNN with a cell instead",
                  "Merge": "use concatenate/add/multiply on the branches (functional API)",
+                 "merge": "use concatenate/add/multiply/dot/average/maximum on the branches",
                  "HDF5Matrix": "read the arrays with h5py (or keep them in NumPy files)"}
 
 # -- Keras 1 layers (Keras 2.0 converted them at run time, with a warning) ----------------------
@@ -241,6 +249,10 @@ LAYERS_WITHOUT_WEIGHTS_KWARG = frozenset({
     "Dense", "LSTM", "GRU", "SimpleRNN", "Conv1D", "Conv2D", "Conv3D", "BatchNormalization", "Bidirectional",
     "TimeDistributed", "Conv2DTranspose", "SeparableConv2D", "PReLU"})
 
+#: Of those, the ones whose Keras 3 constructor accepts ``weights=None`` (Keras 3.1-3.15's
+#: ``Bidirectional(layer, merge_mode, weights=None, ...)``, which never applies a value).
+LAYERS_TAKING_WEIGHTS_NONE = frozenset({"Bidirectional"})
+
 # -- keras.backend -----------------------------------------------------------------------------
 
 #: The Keras 2.0 backend functions ``compat_attention.legacy.backend`` provides: exactly its
@@ -249,7 +261,7 @@ LAYERS_WITHOUT_WEIGHTS_KWARG = frozenset({
 LEGACY_BACKEND_FUNCTIONS = frozenset("""
 abs all any arange argmax argmin batch_dot batch_flatten batch_get_value batch_set_value
 binary_crossentropy cast categorical_crossentropy clear_session clip concatenate constant
-ctc_batch_cost ctc_decode cumprod cumsum dot dtype elu epsilon equal exp expand_dims flatten floatx
+ctc_batch_cost ctc_decode cumprod cumsum dot dtype elu epsilon equal eval exp expand_dims flatten floatx
 function gather get_value gradients greater greater_equal hard_sigmoid image_data_format
 image_dim_ordering in_test_phase in_train_phase int_shape l2_normalize learning_phase less less_equal
 log logsumexp max maximum mean min minimum ndim not_equal one_hot ones ones_like permute_dimensions
@@ -286,6 +298,19 @@ REMOVED_RECURRENT_BASE = "Recurrent"
 #: ``_time_distributed_dense(x, w, ...)``.
 LEGACY_DEFINITIONS = {"AttentionDecoder": ["units", "output_dim"], "_time_distributed_dense": ["x", "w"]}
 
+#: The default of a parameter that has none (in :data:`LEGACY_DECODER_SIGNATURE`).
+REQUIRED = object()
+
+#: The legacy ``AttentionDecoder.__init__``'s whole signature after ``self`` (parameter -> default,
+#: ``REQUIRED`` for none), which compat_attention's ``AttentionDecoder`` takes with the same
+#: meaning. A copy whose constructor has another parameter or another default was modified: it is
+#: kept (and migrated), and reported, never replaced by ours.
+LEGACY_DECODER_SIGNATURE = {
+    "units": REQUIRED, "output_dim": REQUIRED, "activation": "tanh", "return_probabilities": False,
+    "name": "AttentionDecoder", "kernel_initializer": "glorot_uniform", "recurrent_initializer": "orthogonal",
+    "bias_initializer": "zeros", "kernel_regularizer": None, "bias_regularizer": None, "activity_regularizer": None,
+    "kernel_constraint": None, "bias_constraint": None}
+
 #: Other copied definitions compat_attention provides, each with the parameters of ours: a
 #: copy is replaced only when its own parameters fit in (and it reads no module setting).
 PROVIDED_DEFINITIONS = {
@@ -294,3 +319,118 @@ PROVIDED_DEFINITIONS = {
                                    "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"}),
     "Attention": frozenset({"self", "units", "score"}),
 }
+
+# -- Keras 2.0.8's meaning, kept by default (``--modern-defaults`` opts out) ------------------
+#
+# Where today's default (or the meaning of a name) differs from Keras 2.0.8's, the migrated call
+# states the 2017 value, and the pin is listed as a note. Each fact below names where Keras
+# 2.0.8 sets it (keras/ of the keras==2.0.8 wheel); MIGRATION.md has the table.
+
+#: The function ``recurrent_activation='hard_sigmoid'`` meant in Keras 2.0.8 (slope 0.2), per
+#: target: tf.keras 2 still has it under that name; Keras 3's ``hard_sigmoid`` has slope 1/6, so
+#: there compat_attention's ``LEGACY_HARD_SIGMOID`` (imported from ``compat_attention``) is stated.
+HARD_SIGMOID_2017 = {"keras2": "'hard_sigmoid'", "keras3": "LEGACY_HARD_SIGMOID"}
+
+#: Layers whose gates defaulted to ``recurrent_activation='hard_sigmoid'`` in Keras 2.0.8, with the
+#: argument's position there (keras/layers/recurrent.py ``LSTM.__init__``, ``GRU.__init__``;
+#: keras/layers/convolutional_recurrent.py ``ConvLSTM2D.__init__``); today's default is 'sigmoid'.
+#: Keras 1 called it ``inner_activation`` (also 'hard_sigmoid').
+HARD_SIGMOID_GATES = {"LSTM": 2, "GRU": 2, "ConvLSTM2D": 7}
+
+#: Layers that computed with today's defaults already (Keras 2.0.9+'s ``CuDNNLSTM``/``CuDNNGRU``:
+#: 'sigmoid' gates, the reset gate after the recurrent product): ``keras1_layer_names`` renames them
+#: ``LSTM``/``GRU``, so their values are stated (a second run must not pin 2017's on them).
+TODAYS_SEMANTICS_CLASSES = {"CuDNNLSTM": (("recurrent_activation", "'sigmoid'"),),
+                            "CuDNNGRU": (("recurrent_activation", "'sigmoid'"), ("reset_after", "True"))}
+
+#: Other arguments whose default changed, each stated when a call leaves it out: class ->
+#: ``(argument, Keras 2.0.8's value (source text), targets where it differs, position of the
+#: argument in today's signature (None: keyword only), the Keras 2.0.8 fact, today's default)``.
+LAYER_PINS = {
+    "GRU": [("reset_after", "False", TARGETS, None,
+             "keras/layers/recurrent.py GRU: the reset gate applied before the recurrent product, one bias "
+             "(3 * units,)", "reset_after=True: after it, two biases (2, 3 * units); 2017 weights do not fit")],
+    "Flatten": [("data_format", "'channels_last'", TARGETS, 0,
+                 "keras/layers/core.py Flatten.call: K.batch_flatten(inputs) whatever the image data format",
+                 "None: with image_data_format() 'channels_first' it moves the channels last before flattening")],
+    "BatchNormalization": [("fused", "False", ("keras2",), None,
+                            "keras/layers/normalization.py BatchNormalization.call: the moving variance follows "
+                            "K.normalize_batch_in_training's tf.nn.moments, the biased batch variance",
+                            "fused=None: fused kernel on 4D inputs, which updates the moving variance with the "
+                            "unbiased (N/(N-1)) batch variance")],
+    "Conv1D": [("data_format", "'channels_last'", ("keras3",), 4,
+                "keras/layers/convolutional.py Conv1D: always channels_last (no data_format argument)",
+                "None: image_data_format()")],
+    "MaxPooling1D": [("data_format", "'channels_last'", ("keras3",), 3,
+                      "keras/layers/pooling.py _Pooling1D: always channels_last", "None: image_data_format()")],
+    "AveragePooling1D": [("pool_size", "2", ("keras3",), 0, "keras/layers/pooling.py AveragePooling1D(pool_size=2)",
+                          "no default (pool_size is required)"),
+                         ("data_format", "'channels_last'", ("keras3",), 3,
+                          "keras/layers/pooling.py _Pooling1D: always channels_last", "None: image_data_format()")],
+    "AveragePooling2D": [("pool_size", "(2, 2)", ("keras3",), 0,
+                          "keras/layers/pooling.py AveragePooling2D(pool_size=(2, 2))", "no default (required)")],
+    "AveragePooling3D": [("pool_size", "(2, 2, 2)", ("keras3",), 0,
+                          "keras/layers/pooling.py AveragePooling3D(pool_size=(2, 2, 2))", "no default (required)")],
+    "GlobalMaxPooling1D": [("data_format", "'channels_last'", ("keras3",), 0,
+                            "keras/layers/pooling.py _GlobalPooling1D: always channels_last",
+                            "None: image_data_format()")],
+    "GlobalAveragePooling1D": [("data_format", "'channels_last'", ("keras3",), 0,
+                                "keras/layers/pooling.py _GlobalPooling1D: always channels_last",
+                                "None: image_data_format()")],
+    "ZeroPadding1D": [("data_format", "'channels_last'", ("keras3",), 1,
+                       "keras/layers/convolutional.py ZeroPadding1D: always channels_last", "None: image_data_format()")],
+}
+
+#: Other names of the pinned classes (Keras 2.0's aliases and Keras 1 names; ``Atrous`` too).
+PINNED_CLASS_ALIASES = {"MaxPool1D": "MaxPooling1D", "AvgPool1D": "AveragePooling1D", "AvgPool2D": "AveragePooling2D",
+                        "AvgPool3D": "AveragePooling3D", "GlobalMaxPool1D": "GlobalMaxPooling1D",
+                        "GlobalAvgPool1D": "GlobalAveragePooling1D", "Convolution1D": "Conv1D",
+                        "AtrousConvolution1D": "Conv1D", "Conv1D": "Conv1D"}
+
+#: The module of Keras 2.0.8's optimizers for migrated programs (``compat_attention.legacy.optimizers``).
+LEGACY_OPTIMIZERS_MODULE = LEGACY_PACKAGE + ".optimizers"
+
+#: What each Keras 2.0.8 optimizer had that today's of the same name has not (keras/optimizers.py
+#: of Keras 2.0.8, each class's ``__init__`` and ``get_updates``; today: Keras 3 and tf.keras >= 2.11).
+OPTIMIZER_CHANGES = {
+    "SGD": "clipnorm clipped by the global norm of all gradients (today: each by its own norm)",
+    "RMSprop": "epsilon 1e-8 outside the root: g / (sqrt(a) + 1e-8) (today: g / sqrt(a + 1e-7))",
+    "Adagrad": "learning rate 0.01, accumulator from 0, g / (sqrt(a) + 1e-8) (today: 0.001, from 0.1, "
+               "g / sqrt(a + 1e-7))",
+    "Adadelta": "learning rate 1.0, epsilon 1e-8 (today: 0.001, 1e-7)",
+    "Adam": "epsilon 1e-8 (today: 1e-7)",
+    "Adamax": "learning rate 0.002, epsilon 1e-8 (today: 0.001, 1e-7)",
+    "Nadam": "learning rate 0.002, epsilon 1e-8, schedule_decay (today: 0.001, 1e-7, fixed schedule)",
+}
+
+#: What every Keras 2.0.8 optimizer shared that today's have not: ``decay``, dense sparse gradients.
+OPTIMIZER_CHANGES_ALL = ("decay as lr * 1 / (1 + decay * t); an Embedding's sparse gradient squared after summing "
+                         "repeated rows (Keras 3: row by row)")
+
+# -- other idioms of 2017 programs (rules/idioms.py) -------------------------------------------
+
+#: NumPy names removed in NumPy 1.24 (the builtin aliases) and 2.0, with what to write instead (an
+#: expression; ``None``: reported, no rewrite). ``np.float(3)`` was ``float(3)``.
+NUMPY_REMOVED = {"product": "np.prod", "cumproduct": "np.cumprod", "sometrue": "np.any", "alltrue": "np.all",
+                 "float": "float", "int": "int", "bool": "bool", "object": "object", "str": "str",
+                 "complex": "complex", "float_": "np.float64", "complex_": "np.complex128", "NaN": "np.nan",
+                 "NAN": "np.nan", "Inf": "np.inf", "Infinity": "np.inf", "infty": "np.inf", "PINF": "np.inf",
+                 "NINF": "-np.inf", "unicode_": "np.str_", "string_": "np.bytes_", "round_": "np.round",
+                 "in1d": "np.isin", "row_stack": "np.vstack", "asscalar": None}
+
+#: Keras 1 ``fit``/``evaluate`` arguments Keras 2.0 already rejected ("Unrecognized keyword
+#: arguments"), which only shaped the progress output: dropped.
+KERAS1_TRAINING_LOG_ARGS = ("show_accuracy",)
+
+#: Methods that took them.
+TRAINING_METHODS = ("fit", "evaluate", "fit_generator", "evaluate_generator", "train_on_batch", "test_on_batch")
+
+#: ``K.set_image_dim_ordering`` (Keras 1; gone from tf.keras 2 and Keras 3's backend) values and
+#: the ``K.set_image_data_format`` value each meant.
+DIM_ORDERINGS = {"th": "channels_first", "tf": "channels_last"}
+
+#: Keras 1 custom-layer methods Keras 2 renamed (a custom layer keeping them is never called).
+KERAS1_LAYER_METHODS = {"get_output_shape_for": "compute_output_shape"}
+
+#: The base classes of custom layers (last component of the Keras name).
+LAYER_BASES = ("Layer", "Recurrent", "RNN", "Wrapper")

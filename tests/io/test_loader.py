@@ -118,6 +118,8 @@ def test_the_sources_are_picked_from_the_files_metadata():
     assert pick_source(read_legacy_file(_package_fixture("luong_functional.h5"))) is attention_package.SOURCE
     # A weights-only file has no config to show the package's layer: its version alone decides.
     assert pick_source(read_legacy_file(_package_fixture("luong_functional_weights.h5"))) is keras2_0.SOURCE
+    keras1 = read_legacy_file(os.path.join(ROOT, "legacy_reference", "eras", "keras1_2", "lstm_defaults.h5"))
+    assert pick_source(keras1) is keras1_2.SOURCE and keras1.keras_version == "1.2.2"
     assert SOURCES == (attention_package.SOURCE, keras2_1.SOURCE, keras2_2.SOURCE, keras2_0.SOURCE, keras1_2.SOURCE)
     assert KERAS_VERSIONS == ("2.", "2.1.", "2.2.", "2.3.", "2.", "1.")
 
@@ -129,7 +131,7 @@ def test_a_required_source_takes_any_file_of_its_versions_its_checks_refuse_the_
     assert pick_source(legacy, attention_package.SOURCE) is attention_package.SOURCE
 
 
-@pytest.mark.parametrize("version,fix", [("0.3.3", "load it with keras.models.load_model"),
+@pytest.mark.parametrize("version,fix", [("0.3.3", "load and re-save it with Keras 1.2.x or 2.x first"),
                                          ("3.3.3", "load it with keras.models.load_model")])
 def test_a_file_no_source_reads_gets_one_typed_line(version, fix):
     legacy = read_legacy_file(oracle.golden_path("echo_seq.h5"))

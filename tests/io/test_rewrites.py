@@ -205,10 +205,13 @@ def test_conv_transpose_dilation_in_the_kernel():
 
 
 def test_highway_maxout_keras2_names():
-    config = {"name": "h", "output_dim": 3, "init": "glorot_uniform", "input_dim": 4}
+    config = {"output_dim": 4, "init": "glorot_uniform", "W_regularizer": None, "b_constraint": None, "bias": True,
+              "input_dim": 3, "activation": "linear", "name": "h"}
     assert rewrites.highway_maxout_keras2_names("MaxoutDense", config) is True
-    assert config == {"name": "h", "units": 3, "kernel_initializer": "glorot_uniform"}
-    _unchanged(rewrites.highway_maxout_keras2_names, "Dense", {"output_dim": 3, "input_dim": 4})
+    assert config == {"units": 4, "kernel_initializer": "glorot_uniform", "kernel_regularizer": None,
+                      "bias_constraint": None, "use_bias": True, "activation": "linear", "name": "h"}
+    assert rewrites.highway_maxout_keras2_names("Highway", {"units": 4}) is False
+    _unchanged(rewrites.highway_maxout_keras2_names, "Dense", {"output_dim": 4, "input_dim": 3})
 
 
 def test_every_rewrite_of_the_module_is_tested_here():

@@ -32,6 +32,7 @@ from compat_attention._keras.optimizers import OPTIMIZER_V2
 
 from compat_attention import errors, load_legacy_model
 from compat_attention._keras.flavour import keras
+from support.keras2_0_optimizers import two_dense_gradients
 
 ZOO = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                    "legacy_reference", "zoo")
@@ -47,22 +48,6 @@ def _config(name):
 
     with h5py.File(os.path.join(ZOO, name + ".h5"), "r") as f:
         return json.loads(f.attrs["training_config"])["optimizer_config"]
-
-
-def _gradients(weights, x, y, backprop_kernel=None):
-    """Exact float64 gradients of mean categorical crossentropy for Dense(tanh) -> Dense(softmax).
-
-    ``backprop_kernel``: the second layer's kernel the first layer's gradient is taken through
-    (default: the one of the forward pass, i.e. the exact gradient).
-    """
-    w1, b1, w2, b2 = weights
-    h = np.tanh(x @ w1 + b1)
-    z = h @ w2 + b2
-    p = np.exp(z - z.max(1, keepdims=True))
-    p /= p.sum(1, keepdims=True)
-    dz = (p - y) / len(x)
-    dh = dz @ (w2 if backprop_kernel is None else backprop_kernel).T * (1 - h ** 2)
-    return [x.T @ dh, dh.sum(0), h.T @ dz, dz.sum(0)]
 
 
 def _reference_step(class_name, config, weights, grads, state, iterations, eps_inside_sqrt=not OPTIMIZER_V2):
@@ -124,7 +109,7 @@ def _max_diff(weights, others):
 @pytest.mark.parametrize("name", CASES)
 def test_one_more_step_resumes_from_the_stored_optimizer_state(name, record_property):
     r = _resume(name)
-    grads = _gradients(r["before"], r["x"], r["y"])
+    grads = two_dense_gradients(r["before"], r["x"], r["y"])
     reference = _reference_step(r["class_name"], r["config"], r["before"], grads, r["state"], r["iterations"])
     to_reference = _max_diff(r["after"], reference)
     to_legacy = _max_diff(r["after"], r["legacy"])
@@ -146,11 +131,11 @@ def test_the_difference_to_keras_2_0_8s_own_step_is_explained(name, record_prope
     first layer's through the updated second kernel in the RACED files) to 1e-6; and the running
     Keras's step is as far from it as its own formula on the exact gradient predicts, to 1e-6."""
     r = _resume(name)
-    exact = _gradients(r["before"], r["x"], r["y"])
+    exact = two_dense_gradients(r["before"], r["x"], r["y"])
     step = _reference_step(r["class_name"], r["config"], r["before"], exact, r["state"], r["iterations"])
     legacy_exact = _reference_step(r["class_name"], r["config"], r["before"], exact, r["state"], r["iterations"],
                                    eps_inside_sqrt=False)
-    raced = _gradients(r["before"], r["x"], r["y"], backprop_kernel=legacy_exact[2])
+    raced = two_dense_gradients(r["before"], r["x"], r["y"], backprop_kernel=legacy_exact[2])
     legacy_raced = _reference_step(r["class_name"], r["config"], r["before"], raced, r["state"], r["iterations"],
                                    eps_inside_sqrt=False)
     legacy_model, other = (legacy_raced, legacy_exact) if name in RACED else (legacy_exact, legacy_raced)

@@ -133,6 +133,7 @@ def test_variables():
     assert v.trainable and not w.trainable  # integer variables cannot be differentiated
     K.batch_set_value([(v, np.zeros((2, 3))), (w, [7, 8])])
     assert [a.tolist() for a in K.batch_get_value([v, w])] == [[[0.0] * 3] * 2, [7, 8]]
+    assert K.eval(w).tolist() == [7, 8] and K.eval(K.sum(w)).item() == 15  # Keras 2.0's K.eval
     K.update_add(w, np.array([1, 1], dtype="int32"))
     K.update_sub(v, np.ones((2, 3), dtype="float32"))
     assert value(w).tolist() == [8, 9] and value(v).tolist() == [[-1.0] * 3] * 2

@@ -100,3 +100,15 @@ def test_unwritable_out_is_a_usage_error(tmp_path, capsys):
     blocker.write_text("not a folder")
     assert cli(f, "--write", "--out", str(blocker / "sub"), "--target", "keras3") == 1
     assert capsys.readouterr().err.startswith("compat-attention migrate: error: ")
+
+
+def test_2017_pins_are_noted_and_modern_defaults_opts_out(tmp_path, capsys):
+    src = "from keras.layers import LSTM\nLSTM(8)\n"
+    f = write(tmp_path / "rnn.py", src)
+    assert cli(f, "--check", "--target", "keras2") == 1  # notes never make --check exit 2
+    out = capsys.readouterr().out
+    assert "rnn.py:2: note: LSTM(...) recurrent_activation (legacy_layer_defaults): Keras 2.0.8's LSTM gates" in out
+    assert cli(f, "--check", "--target", "keras2", "--modern-defaults") == 0
+    assert "note:" not in capsys.readouterr().out
+    assert cli(f, "--write", "--target", "keras2") == 0
+    assert (tmp_path / "rnn.py").read_text() == "from keras.layers import LSTM\nLSTM(8, recurrent_activation='hard_sigmoid')\n"

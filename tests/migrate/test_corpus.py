@@ -106,16 +106,17 @@ def test_corpus_lists_every_program():
     assert on_disk == sorted(PROGRAMS + MODULES)
 
 
+@pytest.mark.parametrize("modern", [False, True])
 @pytest.mark.parametrize("target", ["keras2", "keras3"])
 @pytest.mark.parametrize("name", PROGRAMS + MODULES)
-def test_corpus_migrates_cleanly_and_idempotently(name, target):
+def test_corpus_migrates_cleanly_and_idempotently(name, target, modern):
     with open(os.path.join(CORPUS, name + ".py"), encoding="utf-8") as handle:
         source = handle.read()
     modules = {m: open(os.path.join(CORPUS, m + ".py"), encoding="utf-8").read() for m in MODULES}
-    first = migrate_source(source, target=target, path=name, modules=modules)
+    first = migrate_source(source, target=target, path=name, modules=modules, modern_defaults=modern)
     assert first.changed and first.issues == []
-    second = migrate_source(first.code, target=target, path=name, modules=modules)
-    assert second.code == first.code and second.applied == [] and second.issues == []
+    second = migrate_source(first.code, target=target, path=name, modules=modules, modern_defaults=modern)
+    assert second.code == first.code and second.applied == [] and second.issues == [] and second.notes == []
 
 
 @pytest.mark.corpus

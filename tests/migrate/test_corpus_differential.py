@@ -39,10 +39,19 @@ Tolerances, and why (all numbers measured; float32 everywhere):
   - each loss within ``LOSS_RTOL`` = 1e-5 relative (of max(1, |loss|)): measured pinned <= 4.8e-07
     on losses below 3, 3.8e-06 on speech_ctc's loss of 25.
 
-Cases that do not match today are ``xfail(strict=True)`` with their measured diff and cause (the
-migrated code builds today's defaults; issue 25 item 4 pins 2017's values): they turn into
-failures when the migrated code keeps 2017's semantics, and then lose their mark. Their reasons
-also say what the pins alone leave (update formulas no hyperparameter reproduces).
+Every program matches: ``migrate`` keeps Keras 2.0.8's semantics by default (issue 25 item 4:
+``recurrent_activation`` 'hard_sigmoid' of slope 0.2, GRU ``reset_after=False``, and
+``compat_attention.legacy.optimizers``, which computes 2.0.8's updates: RMSprop/Adagrad's
+``g / (sqrt(a) + epsilon)``, epsilon 1e-8, Adagrad's zero accumulator, SGD's global ``clipnorm``,
+an Embedding's sparse gradient summed before it is squared). Measured on Keras 3.15 (TF 2.21),
+migrated with those pins: predictions <= 1.2e-07 except speech_ctc 5.7e-06; steps' weights max
+6.6e-05 (echo_generator, RMSprop), 4.7e-05 (cnn_text_keras1, Adagrad), <= 1.7e-06 for the rest,
+means <= 1.1e-07, losses <= 3.8e-06 (speech_ctc's loss of 25); on tf.keras 2.14: predictions
+<= 1.2e-07 except speech_ctc 1.9e-06, steps' weights max 6.7e-05 (cnn_text_keras1), 4.8e-05
+(echo_generator), <= 2.2e-06 for the rest, losses <= 1.9e-06. Before the pins, 13 cases were
+strict xfails (today's sigmoid gates: predictions 9.1e-05 to 3.8e-04; GRU reset_after=True: 2017's
+weights did not fit; optimizer defaults and formulas: steps 1.9e-03 to 1.4e-01); with
+``--modern-defaults`` they differ so again.
 """
 
 import hashlib
@@ -62,56 +71,6 @@ PREDICTION_MAX = 1e-5
 WEIGHT_MAX = 2e-4
 WEIGHT_MEAN = 1e-6
 LOSS_RTOL = 1e-5
-
-_LSTM = "the migrated LSTM gates use today's recurrent_activation='sigmoid' (Keras 2.0.8: 'hard_sigmoid', slope 0.2)"
-_GRU = ("the migrated GRU has today's reset_after=True: a (2, 48) bias where Keras 2.0.8 had (48,), so 2017's "
-        "weights do not fit (WeightLayoutError); and recurrent_activation 'sigmoid' (2017: 'hard_sigmoid')")
-_ADAM = "Adam's epsilon 1e-7 (Keras 2.0.8: 1e-8)"
-_SPARSE = ("Keras 3 squares an Embedding's sparse gradient slice by slice (a token repeated in the batch gets the sum "
-           "of squares, not the square of the sum; tf.keras 2.14 and 2.0.8 sum first)")
-_SQRT = "divides by sqrt(a + epsilon) where Keras 2.0.8 divided by sqrt(a) + epsilon"
-
-
-def _xfail(reason):
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=reason)
-
-
-#: Max abs diff measured on Keras 3.15 (TF 2.21) and tf.keras 2.14, then with 2017's values pinned
-#: by hand (legacy_reference/generate/measure_pinned_corpus.py).
-PREDICTIONS_DIFFER = {
-    "attention_lstm_3d": "3.8e-04 (both Kerases): " + _LSTM + " (pinned: 6.0e-08)",
-    "echo_generator": "3.1e-04 (both): " + _LSTM + " (pinned: 2.2e-08)",
-    "german_english_nmt": ("9.1e-05 (Keras 3), 8.4e-05 (tf.keras 2.14): " + _LSTM + "; on Keras 3 the second LSTM's "
-                           "explicit 'hard_sigmoid' is today's too (slope 1/6) (pinned: 2.2e-08)"),
-    "nmt_dates": "2.9e-04 (both): " + _LSTM + " (in Bidirectional) (pinned: 3.0e-08)",
-    "speech_ctc": "no prediction (both): " + _GRU + " (pinned: 5.7e-06, 1.9e-06)",
-    "text_attention_pooling": "2.8e-04 (both): " + _LSTM + " (pinned: 6.0e-08, 1.2e-07)",
-}
-#: The weights' max abs diff after steps 1, 2, 3, measured as above; "pinned" with 2017's
-#: hyperparameters, "formula" also with Keras 2.0.8's update in a diagnostic optimizer.
-STEPS_DIFFER = {
-    "attention_lstm_3d": "1.9e-03 3.8e-03 3.9e-03 (both): " + _LSTM + "; " + _ADAM + " (pinned: 6.0e-08)",
-    "cnn_text_keras1": ("1.0e-02 2.0e-02 3.0e-02 (both): Adagrad's initial accumulator 0.1 (2017: 0) and epsilon 1e-7 "
-                        "(1e-8); pinned, still 2.0e-02 (Keras 3), 1.8e-02 (tf.keras 2.14): Adagrad " + _SQRT + "; "
-                        + _SPARSE + " (formula: 4.7e-05, 6.7e-05)"),
-    "echo_generator": ("3.2e-02 6.3e-02 9.1e-02 (both): " + _LSTM + "; pinned, still 9.1e-02: RMSprop " + _SQRT
-                       + " (formula: 8.9e-05, 1.1e-05)"),
-    "german_english_nmt": ("1.7e-02 2.2e-02 2.8e-02 (Keras 3), 1.8e-02 2.0e-02 2.9e-02 (tf.keras 2.14): " + _LSTM + "; "
-                           + _ADAM + "; pinned: 2.1e-06 on tf.keras 2.14, 2.0e-02 on Keras 3: " + _SPARSE
-                           + " (formula: 1.5e-06)"),
-    "nmt_dates": ("5.8e-02 1.0e-01 1.4e-01 (Keras 3), 1.8e-02 3.7e-02 4.0e-02 (tf.keras 2.14): " + _LSTM + "; " + _ADAM
-                  + "; pinned: 1.7e-06 on tf.keras 2.14, 1.3e-01 on Keras 3: " + _SPARSE + " (formula: 1.8e-06)"),
-    "speech_ctc": ("no step (both): " + _GRU + "; and SGD(clipnorm=5) clips each gradient by its own norm where Keras "
-                   "2.0.8 clipped them all by their global norm (today's global_clipnorm) (pinned: 1.2e-07, 8.9e-08)"),
-    "text_attention_pooling": ("6.9e-02 4.5e-02 5.4e-02 (Keras 3), 1.6e-02 3.1e-02 4.2e-02 (tf.keras 2.14): " + _LSTM
-                               + "; RMSprop's epsilon 1e-7 (1e-8); pinned, still 6.8e-02, 4.1e-02: RMSprop " + _SQRT
-                               + "; " + _SPARSE + " (formula: 7.6e-07, 8.7e-07)"),
-}
-
-
-def _cases(differ):
-    return [pytest.param(name, marks=_xfail(differ[name])) if name in differ else name for name in PROGRAMS]
-
 
 def _manifest():
     with open(os.path.join(REFERENCE, "manifest.json")) as handle:
@@ -195,7 +154,7 @@ def test_migrated_program_feeds_the_recorded_data(runs, name):
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("name", _cases(PREDICTIONS_DIFFER))
+@pytest.mark.parametrize("name", PROGRAMS)
 def test_migrated_program_predicts_what_keras_2_0_8_did(runs, name, record_property):
     recorded, run = load_record(os.path.join(REFERENCE, name + ".npz")), _trained(runs, name)
     diff = float(_abs_diffs(_leaves(run["predictions"]), _leaves(recorded["predictions"])).max())
@@ -205,7 +164,7 @@ def test_migrated_program_predicts_what_keras_2_0_8_did(runs, name, record_prope
 
 
 @pytest.mark.corpus
-@pytest.mark.parametrize("name", _cases(STEPS_DIFFER))
+@pytest.mark.parametrize("name", PROGRAMS)
 def test_migrated_program_trains_as_keras_2_0_8_did(runs, name, record_property):
     recorded, run = load_record(os.path.join(REFERENCE, name + ".npz")), _trained(runs, name)
     ordered, raced = recorded["steps"]["ordered"], recorded["steps"]["raced"]

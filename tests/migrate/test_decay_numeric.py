@@ -1,4 +1,5 @@
-"""``decay=`` migrated to ``legacy_decay`` (an InverseTimeDecay) reproduces Keras 2.0's rate lr / (1 + decay * t), step by step.
+"""``decay=`` migrated (``--modern-defaults``: to ``legacy_decay``, an InverseTimeDecay; by default:
+kept on ``compat_attention.legacy.optimizers.SGD``) reproduces Keras 2.0's rate lr / (1 + decay * t), step by step.
 
 Keras 2.0.8's SGD computed, at update t (0-based: ``iterations`` before its increment),
 ``lr_t = lr / (1 + decay * t)``, then ``v = momentum * v - lr_t * g`` and
@@ -43,9 +44,12 @@ def keras20_sgd(w0, grads, lr, decay, momentum=0.0, nesterov=False):
     return np.array(out)
 
 
-def migrated_optimizer(source):
-    result = migrate_source(source, target="auto")
-    assert "legacy_decay(" in result.code and "decay=" not in result.code
+def migrated_optimizer(source, modern_defaults=True):
+    result = migrate_source(source, target="auto", modern_defaults=modern_defaults)
+    if modern_defaults:
+        assert "legacy_decay(" in result.code and "decay=" not in result.code
+    else:  # Keras 2.0.8's SGD itself, decay= kept
+        assert "from compat_attention.legacy.optimizers import SGD" in result.code and "decay=" in result.code
     namespace = {}
     exec(compile(result.code, "<migrated>", "exec"), namespace)
     return namespace["opt"]
@@ -60,11 +64,11 @@ def schedule_rates(opt, steps):
                                       else schedule(t).numpy())) for t in range(steps)])
 
 
-def run_migrated(source, w0, grads):
+def run_migrated(source, w0, grads, modern_defaults=True):
     """The variable after each update of the migrated optimizer, and the variable's dtype."""
     import keras
 
-    opt = migrated_optimizer(source)
+    opt = migrated_optimizer(source, modern_defaults)
     if hasattr(keras, "Variable"):  # Keras 3
         var = keras.Variable(np.array(w0, dtype="float64"), dtype="float64")
         to_numpy, tensor = keras.ops.convert_to_numpy, lambda g: keras.ops.convert_to_tensor(g, dtype=var.dtype)
@@ -89,14 +93,18 @@ def weights_tolerance(dtype, momentum=0.0):
     return 1e-7 if momentum == 0.0 else 1e-6
 
 
+def decay_case(seed, momentum, nesterov):
+    """Random gradients, initial weights and a Keras 2.0 program building SGD(lr=0.1, decay=0.05, ...)."""
+    grads = np.random.RandomState(seed).uniform(-1, 1, size=(STEPS, 3))
+    source = ("from keras.optimizers import SGD\n"
+              "opt = SGD(lr=0.1, decay=0.05, momentum=%r, nesterov=%r)\n" % (momentum, nesterov))
+    return grads, [0.5, -0.25, 0.125], source
+
+
 @known_gap
 @pytest.mark.parametrize("momentum,nesterov", [(0.0, False), (0.9, False), (0.9, True)])
 def test_sgd_decay_matches_keras20_step_by_step(momentum, nesterov):
-    rng = np.random.RandomState(0)
-    grads = rng.uniform(-1, 1, size=(STEPS, 3))
-    w0 = [0.5, -0.25, 0.125]
-    source = ("from keras.optimizers import SGD\n"
-              "opt = SGD(lr=0.1, decay=0.05, momentum=%r, nesterov=%r)\n" % (momentum, nesterov))
+    grads, w0, source = decay_case(0, momentum, nesterov)
     rates = 0.1 / (1.0 + 0.05 * np.arange(STEPS))
     assert np.max(np.abs(schedule_rates(migrated_optimizer(source), STEPS) - rates)) < 1e-7
     got, dtype = run_migrated(source, w0, grads)
@@ -114,3 +122,13 @@ def test_positional_keras20_decay_is_not_taken_for_nesterov():
     grads = np.full((STEPS, 1), 0.5)
     got, dtype = run_migrated("from keras.optimizers import SGD\nopt = SGD(0.2, 0.0, 0.1)\n", [1.0], grads)
     assert np.max(np.abs(got - keras20_sgd([1.0], grads, 0.2, 0.1))) < weights_tolerance(dtype)
+
+
+@known_gap
+@pytest.mark.parametrize("momentum,nesterov", [(0.0, False), (0.9, True)])
+def test_sgd_decay_kept_by_default_matches_keras20_step_by_step(momentum, nesterov):
+    grads, w0, source = decay_case(1, momentum, nesterov)
+    got, dtype = run_migrated(source, w0, grads, modern_defaults=False)
+    want = keras20_sgd(w0, grads, 0.1, 0.05, momentum, nesterov)
+    assert np.max(np.abs(got - want)) < weights_tolerance(dtype, momentum)
+    assert np.max(np.abs(got[-1] - np.asarray(w0))) > 0.1  # the optimizer really moved the weights

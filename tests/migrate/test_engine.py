@@ -12,10 +12,20 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 
 def test_formatting_and_comments_survive():
-    out = migrate_source(FORMATTED, target="keras3").code
+    out = migrate_source(FORMATTED, target="keras3", modern_defaults=True).code
     assert out == FORMATTED.replace("from keras.layers.core import Dense", "from keras.layers import Dense") \
         .replace("output_dim = n_hidden", "units = n_hidden").replace("init = 'uniform'", "kernel_initializer = 'uniform'") \
         .replace("lr = 0.1", "learning_rate = 0.1")
+
+
+def test_formatting_and_comments_survive_the_2017_pins():
+    result = migrate_source(FORMATTED, target="keras3")
+    assert result.code == FORMATTED.replace("from keras.layers.core import Dense", "from keras.layers import Dense") \
+        .replace("from keras.optimizers import SGD", "from compat_attention.legacy.optimizers import SGD") \
+        .replace("output_dim = n_hidden", "units = n_hidden").replace("init = 'uniform'", "kernel_initializer = 'uniform'") \
+        .replace("lr = 0.1", "learning_rate = 0.1")
+    assert [(n.line, n.rule, n.kind) for n in result.notes] == [(15, "legacy_optimizers", "pin")]
+    assert result.notes[0].format().startswith("<string>:15: note: SGD(...) (legacy_optimizers): Keras 2.0.8's SGD")
 
 
 def test_untouched_code_is_byte_identical():
@@ -24,11 +34,12 @@ def test_untouched_code_is_byte_identical():
     assert result.code == src and not result.changed and result.applied == [] and result.issues == []
 
 
+@pytest.mark.parametrize("modern", [True, False])
 @pytest.mark.parametrize("target", ["keras2", "keras3"])
-def test_migrating_twice_changes_nothing(target):
-    first = migrate_source(FORMATTED, target=target)
-    second = migrate_source(first.code, target=target)
-    assert first.changed and second.code == first.code and second.applied == []
+def test_migrating_twice_changes_nothing(target, modern):
+    first = migrate_source(FORMATTED, target=target, modern_defaults=modern)
+    second = migrate_source(first.code, target=target, modern_defaults=modern)
+    assert first.changed and second.code == first.code and second.applied == [] and second.notes == []
 
 
 def test_python2_file_gets_one_report_line_with_its_line():
@@ -74,7 +85,7 @@ def test_skipping_untriggered_rules_changes_no_result(target):
     for path, text in programs:
         fast = migrate_module_text(text, target, path)
         full = migrate_module_text(text, target, path, rules=always)
-        assert (fast.code, fast.applied, fast.issues) == (full.code, full.applied, full.issues), path
+        assert (fast.code, fast.applied, fast.issues, fast.notes) == (full.code, full.applied, full.issues, full.notes), path
         skipped += sum(1 for rule in RULES if target in rule.targets and not rule.triggered_by(text))
     assert skipped > 0
 

@@ -49,12 +49,24 @@ def sources(text):
     return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in json.loads(text)["cells"]]
 
 
-def migrate(text, target="keras3", path="nb.ipynb"):
-    """Migrate, and check that migrating the result again changes nothing."""
-    result = migrate_notebook_text(text, target, path)
-    again = migrate_notebook_text(result.code, target, path)
+def migrate(text, target="keras3", path="nb.ipynb", modern=True):
+    """Migrate, and check that migrating the result again changes nothing.
+
+    The notebook mechanics are the subject here, so by default no 2017 pin is added
+    (``modern_defaults=True``); ``test_2017_pins_in_a_notebook_are_noted_in_their_cell`` has them."""
+    result = migrate_notebook_text(text, target, path, modern_defaults=modern)
+    again = migrate_notebook_text(result.code, target, path, modern_defaults=modern)
     assert again.code == result.code and again.applied == [] and not again.changed, "not idempotent"
     return result
+
+
+def test_2017_pins_in_a_notebook_are_noted_in_their_cell():
+    text = notebook(("markdown", "# RNN"), ("code", "from keras.layers import LSTM"), ("code", "x = 1\nLSTM(8)"))
+    result = migrate(text, "keras2", modern=False)
+    assert sources(result.code)[2] == "x = 1\nLSTM(8, recurrent_activation='hard_sigmoid')"
+    assert [(n.cell, n.line, n.rule) for n in result.notes] == [(3, 2, "legacy_layer_defaults")]
+    assert result.notes[0].format().startswith("nb.ipynb:3:2: note: LSTM(...) recurrent_activation")
+    assert migrate(text, "keras2").notes == () and not migrate(text, "keras2").changed
 
 
 SGD_IMPORT = "from keras.optimizers import SGD"
@@ -177,7 +189,7 @@ def test_cells_nbformat_gives_an_id_get_the_same_id_every_run():
     for cell in nb["cells"]:
         del cell["id"]  # an invalid 4.5 notebook: nbformat adds random ids when it reads it
     text = json.dumps(nb, indent=1)
-    first, second = (migrate_notebook_text(text, "keras3", "nb.ipynb") for _ in range(2))
+    first, second = (migrate_notebook_text(text, "keras3", "nb.ipynb", modern_defaults=True) for _ in range(2))
     assert first.code == second.code
     ids = [cell["id"] for cell in json.loads(first.code)["cells"]]
     assert len(set(ids)) == 2 and all(re.fullmatch(r"[0-9a-f]{8}", i) for i in ids)
@@ -258,9 +270,10 @@ def test_lines_are_counted_as_python_counts_them():
 
 
 def cli(*argv):
+    """The command as a user runs it, with --modern-defaults (no 2017 pin: the notebooks are the subject)."""
     from compat_attention.cli.main import main
 
-    return main(["migrate", *argv])
+    return main(["migrate", "--modern-defaults", *argv])
 
 
 def test_the_command_migrates_notebooks_and_goes_on_past_bad_ones(tmp_path, capsys):

@@ -17,8 +17,16 @@ def test_each_rule_is_named_with_its_fact_and_targets():
 
 
 def test_applied_lists_rules_in_pipeline_order():
-    result = migrate_source(FORMATTED, target="keras3")
+    result = migrate_source(FORMATTED, target="keras3", modern_defaults=True)
     assert result.applied == ["keras1_layer_names", "optimizer_lr_decay", "moved_keras_modules"]
+    result = migrate_source(FORMATTED, target="keras3")
+    assert result.applied == ["keras1_layer_names", "legacy_optimizers", "moved_keras_modules"]
+
+
+def test_the_2017_rules_run_only_without_modern_defaults():
+    pins = [rule.name for rule in RULES if rule.semantics == "2017"]
+    assert pins == ["legacy_layer_defaults", "legacy_optimizers"]
+    assert all(rule.semantics in (None, "2017") for rule in RULES)
 
 
 def test_the_order_is_one_list_written_in_pipeline_py():
@@ -28,12 +36,12 @@ def test_the_order_is_one_list_written_in_pipeline_py():
     assert len(written) == 1 and isinstance(written[0], ast.List)
     assert [element.id for element in written[0].elts] == [rule.__name__ for rule in RULES]
     defined = set()
-    for module in ("attention", "backend", "callbacks", "checkpoints", "keras1", "lambdas", "merge", "models",
-                   "modules", "optimizers", "training"):
+    for module in ("attention", "backend", "callbacks", "checkpoints", "defaults", "idioms", "keras1", "lambdas",
+                   "merge", "models", "modules", "optimizers", "training"):
         loaded = importlib.import_module("compat_attention.migrate.rules." + module)
         defined |= {obj for _, obj in inspect.getmembers(loaded, inspect.isclass)
                     if issubclass(obj, Rule) and obj is not Rule and obj.__module__ == loaded.__name__}
-    assert defined == set(RULES) and len(RULES) == 18
+    assert defined == set(RULES) and len(RULES) == 23
 
 
 def test_every_rule_declares_targets_and_triggers_of_the_spec():

@@ -31,7 +31,7 @@ def migrate_project(texts, target, folder=PROJECT):
     """``{name: result}``: every file migrated with the facts of all of them."""
     facts = scan_project((os.path.join(folder, name), text) for name, text in texts.items())
     return {name: (migrate_notebook_text if name.endswith(".ipynb") else migrate_module_text)(
-        text, target, os.path.join(folder, name), project=facts) for name, text in texts.items()}
+        text, target, os.path.join(folder, name), project=facts, modern_defaults=True) for name, text in texts.items()}
 
 
 def code_lines(result):

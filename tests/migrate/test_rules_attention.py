@@ -75,3 +75,21 @@ def test_program_imports_follow_the_sibling_module():
     assert code("from mylayers import AttentionDecoder\n", modules=own) == "from mylayers import AttentionDecoder\n"
     # an installed package of that name is not ours to redirect
     assert code("from json import AttentionDecoder\n") == "from json import AttentionDecoder\n"
+
+
+def test_a_modified_copy_is_detected_by_its_whole_signature_and_kept():
+    from migrate_helpers import migrate
+
+    copy = ("from keras.layers.recurrent import Recurrent\n"
+            "class AttentionDecoder(Recurrent):\n"
+            "    def __init__(self, units, output_dim, activation='relu', timesteps_out=10, **kwargs):\n"
+            "        super(AttentionDecoder, self).__init__(**kwargs)\n")
+    result = migrate(copy)
+    assert "class AttentionDecoder(Recurrent):" in result.code and "timesteps_out=10" in result.code
+    whats = [(i.line, i.what) for i in result.issues]
+    assert (2, "class AttentionDecoder (a modified copy)") in whats
+    line = [i.format() for i in result.issues if "modified copy" in i.what][0]
+    assert "activation='relu' (legacy: 'tanh'), timesteps_out= added" in line
+    # the legacy signature itself (a part of it, defaults unchanged) is still replaced by ours
+    same = copy.replace("activation='relu', timesteps_out=10", "activation='tanh', return_probabilities=False")
+    assert "from compat_attention import AttentionDecoder" in migrate(same).code

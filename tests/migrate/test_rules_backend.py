@@ -30,3 +30,14 @@ def test_backend_names_missing_from_legacy_are_reported_with_line():
     assert line.startswith("prog.py:3: K.tf (keras_backend): ") and "import tensorflow as tf" in line
     # still reported once the import points at compat_attention (so --check on migrated code keeps failing)
     assert [(i.line, i.what) for i in migrate(result.code).issues] == [(3, "K.tf")]
+
+
+def test_the_report_names_the_swapped_k_not_keras_3s_backend():
+    # before: "Keras 3's backend has no backend" (untrue: keras.backend.backend() exists on Keras 3)
+    line = migrate("from keras import backend as K\nname = K.backend()\n").issues[0].format()
+    assert line.startswith("prog.py:2: K.backend (keras_backend): on Keras 3 this K is compat_attention.legacy.backend")
+    assert "which has no backend" in line and "Keras 3's backend has no" not in line
+
+
+def test_k_eval_is_provided_on_keras3():
+    assert migrate("from keras import backend as K\nv = K.eval(x)\n").issues == []

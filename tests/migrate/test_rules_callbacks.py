@@ -14,3 +14,11 @@ def test_layer_weights_argument_reported_on_keras3():
     src = "from keras.layers import Dense, Embedding\nDense(3, weights=[w, b])\nEmbedding(10, 3, weights=[m])\n"
     assert issues(src) == [("layer_weights_argument", 2)]
     assert issues(src, "keras2") == []
+
+
+def test_weights_none_is_no_hand_edit():
+    # before: Bidirectional(weights=None) was reported (Keras 3.1-3.15 accept it); Dense(weights=None)
+    # raises "Unrecognized keyword arguments" on Keras 3, so Keras 2.0's no-op default is dropped there
+    src = "from keras.layers import Bidirectional, Dense, LSTM\nBidirectional(LSTM(3), weights=None)\nDense(3, weights=None)\n"
+    assert code(src) == "from keras.layers import Bidirectional, Dense, LSTM\nBidirectional(LSTM(3), weights=None)\nDense(3)\n"
+    assert issues("from keras.layers import Bidirectional\nBidirectional(l, weights=[w])\n") == [("layer_weights_argument", 2)]

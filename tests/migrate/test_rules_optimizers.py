@@ -1,6 +1,6 @@
 """rules/optimizers.py: lr=, decay=, lower-case aliases, string defaults and optimizer.lr."""
 
-from migrate_helpers import code, issues
+from migrate_helpers import code, issues, notes
 
 
 OPT = "from keras.optimizers import SGD, Adam, Adadelta, Nadam\n"
@@ -46,3 +46,33 @@ def test_optimizer_lr_attribute_on_keras3_only():
     src = "from keras import backend as K\nK.set_value(model.optimizer.lr, 0.1)\n"
     assert code(src, "keras3").endswith("K.set_value(model.optimizer.learning_rate, 0.1)\n")
     assert code(src, "keras2") == src
+
+
+# -- by default (no --modern-defaults): Keras 2.0.8's optimizers themselves ------------------
+
+LEGACY = "from compat_attention.legacy.optimizers import "
+
+
+def test_keras_optimizers_become_keras_2_0_8s_with_their_arguments():
+    assert code(OPT + "opt = SGD(lr=0.02, decay=1e-6, momentum=0.9, clipnorm=5)\nAdadelta()\n", modern=False) == \
+        LEGACY + "SGD, Adam, Adadelta, Nadam\n" + (
+            "opt = SGD(learning_rate=0.02, decay=1e-6, momentum=0.9, clipnorm=5)\nAdadelta()\n")
+    assert code("from keras.optimizers import adam, Optimizer\nadam(lr=0.1)\n", modern=False) == \
+        "from keras.optimizers import Optimizer\n" + LEGACY + "Adam as adam\nadam(learning_rate=0.1)\n"
+
+
+def test_optimizers_reached_through_the_module_and_compile_strings():
+    src = "from keras import optimizers\nopt = optimizers.RMSprop(lr=0.01)\n"
+    assert code(src, modern=False) == ("from keras import optimizers\n"
+                                       "from compat_attention.legacy import optimizers as legacy_optimizers\n"
+                                       "opt = legacy_optimizers.RMSprop(learning_rate=0.01)\n")
+    src = "from keras.models import Sequential\nmodel.compile(loss='mse', optimizer='adagrad')\n"
+    assert code(src, modern=False) == ("from keras.models import Sequential\n" + LEGACY + "Adagrad\n"
+                                       "model.compile(loss='mse', optimizer=Adagrad())\n")
+
+
+def test_each_optimizer_pin_is_a_note_and_tf_keras_programs_keep_theirs():
+    src = OPT + "Adam()\n"
+    assert notes(src) == [("legacy_optimizers", 2, "Adam(...)")] and issues(src, modern=False) == []
+    tf = "from tensorflow.keras.optimizers import Adam\nmodel.compile(loss='mse', optimizer='adam')\nAdam()\n"
+    assert code(tf, modern=False) == tf and notes(tf) == []

@@ -11,7 +11,31 @@ import importlib.util
 import libcst as cst
 
 from .. import spec
-from .base import Rule, dotted, is_keras, last_comma_dropped, module_name
+from .base import Rule, dotted, is_keras, last_comma_dropped, literal, module_name
+
+
+def signature_changes(init):
+    """How a copied ``AttentionDecoder.__init__`` differs from the legacy one (empty: it does not).
+
+    Args:
+        init: the ``__init__`` FunctionDef.
+
+    Returns:
+        A list of short texts (``"timesteps_out= added"``, ``"activation='relu' (legacy: 'tanh')"``).
+    """
+    legacy, changes = spec.LEGACY_DECODER_SIGNATURE, []
+    params = init.params
+    for param in list(params.posonly_params) + list(params.params)[1:] + list(params.kwonly_params):
+        name = param.name.value
+        if name not in legacy:
+            changes.append("%s= added" % name)
+            continue
+        default = spec.REQUIRED if param.default is None else literal(param.default)
+        if default is not legacy[name] and default != legacy[name]:
+            shown = "no default" if param.default is None else cst.Module([]).code_for_node(param.default)
+            was = "none" if legacy[name] is spec.REQUIRED else repr(legacy[name])
+            changes.append("%s=%s (legacy: %s)" % (name, shown, was))
+    return changes
 
 
 def _params(fn):
@@ -82,7 +106,8 @@ def replaceable(module):
         name = getattr(getattr(stmt, "name", None), "value", None)
         if name == "AttentionDecoder" and isinstance(stmt, cst.ClassDef):
             init = _init(stmt)
-            if subclasses_recurrent(stmt) or (init is not None and _params(init)[1:3] == legacy[name]):
+            legacy_like = subclasses_recurrent(stmt) or (init is not None and _params(init)[1:3] == legacy[name])
+            if legacy_like and (init is None or not signature_changes(init)):
                 found[name] = stmt
         elif name == "_time_distributed_dense" and isinstance(stmt, cst.FunctionDef) \
                 and _params(stmt)[:2] == legacy[name]:
@@ -123,6 +148,14 @@ class LegacyAttentionModule(Rule):
         for name in self.replace:
             self.need_import("compat_attention", name)
         for stmt in node.body:
+            init = _init(stmt) if isinstance(stmt, cst.ClassDef) and stmt.name.value == "AttentionDecoder" else None
+            if init is not None and stmt.name.value not in self.replace and _params(init)[1:3] == \
+                    spec.LEGACY_DEFINITIONS["AttentionDecoder"] and signature_changes(init):
+                self.report(stmt, "class AttentionDecoder (a modified copy)", "its constructor differs from the "
+                            "legacy layer's: %s, so compat_attention's is not a drop-in for it and the copy is "
+                            "kept" % ", ".join(signature_changes(init)),
+                            "port the change onto compat_attention.AttentionDecoder (a subclass), or keep the copy "
+                            "and rewrite it as an RNN cell")
             if isinstance(stmt, cst.ClassDef) and stmt.name.value not in self.replace and subclasses_recurrent(stmt):
                 self.report(stmt, "class %s subclasses Recurrent" % stmt.name.value,
                             "keras.layers.recurrent.Recurrent was removed in Keras 2.2 and has no drop-in successor",

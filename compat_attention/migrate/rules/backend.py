@@ -30,8 +30,8 @@ class KerasBackend(Rule):
         removed = spec.BACKEND_REMOVED_IN_TF_KERAS
         if self.target == "keras3":
             if name not in spec.LEGACY_BACKEND_FUNCTIONS:
-                self.report(node, "K.%s" % name, "Keras 3's backend has no %s and compat_attention.legacy.backend "
-                            "does not provide it" % name,
+                self.report(node, "K.%s" % name, "on Keras 3 this K is compat_attention.legacy.backend (Keras 3's "
+                            "keras.backend dropped Keras 2.0's functions), which has no %s" % name,
                             removed.get(name, "use keras.ops (or the TensorFlow function) instead"))
         elif name in removed:
             self.report(node, "K.%s" % name, "tf.keras 2.x's backend has no %s" % name, removed[name])

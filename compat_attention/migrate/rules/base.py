@@ -187,7 +187,10 @@ class Rule(cst.CSTTransformer):
     * ``targets``: the Keras generations it runs for (``spec.TARGETS`` or one of them);
     * ``triggers``: words of which one at least appears in every file the rule changes or
       reports on, so the engine skips it, with no pass over the tree, in a file with none of
-      them (a call to ``fit_generator`` is written ``fit_generator``); None: every file.
+      them (a call to ``fit_generator`` is written ``fit_generator``); None: every file;
+    * ``semantics``: ``'2017'`` for a rule that states Keras 2.0.8's values where a default
+      changed (skipped with ``modern_defaults``), ``'modern'`` for one that runs only then,
+      None (the default) for every run.
 
     Args:
         file: the file's ``engine.FileContext`` (target, reports, sibling modules).
@@ -211,6 +214,7 @@ class Rule(cst.CSTTransformer):
     fact = None
     targets = spec.TARGETS
     triggers = None
+    semantics = None
 
     def __init__(self, file, tree):
         super().__init__()
@@ -237,6 +241,16 @@ class Rule(cst.CSTTransformer):
     def report(self, node, what, why, fix):
         """Record something this rule will not rewrite, at the line of ``node`` (a node of the tree)."""
         self.file.report(self.tree.line(node), self.name, what, why, fix)
+
+    def note(self, node, what, why, stated):
+        """Record a Keras 2.0.8 value this rule stated (informational), at the line of ``node``."""
+        self.file.report(self.tree.line(node), self.name, what, why,
+                         "%s (--modern-defaults keeps today's)" % stated, kind="pin")
+
+    @property
+    def modern_defaults(self):
+        """Whether this run keeps today's defaults (``--modern-defaults``)."""
+        return self.file.semantics == "modern"
 
     def _imports(self):
         from .. import imports  # libcst.codemod, imported once a rule asks for an import
@@ -302,6 +316,11 @@ def make_kwarg(name, value):
     return cst.Arg(value=value, keyword=cst.Name(name),
                    equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                                          whitespace_after=cst.SimpleWhitespace("")))
+
+
+def append_kwarg(call, name, value):
+    """``call`` with ``name=value`` added after its last argument (trailing comma style kept)."""
+    return set_args(call, list(call.args) + [make_kwarg(name, value)])
 
 
 def to_keywords(call, signature, keep=0):

@@ -1,7 +1,7 @@
 """Keras 2.0 callback and layer arguments that Keras 3 rejects."""
 
 from .. import spec
-from .base import Rule, drop_kwargs, kwarg, rename_kwargs
+from .base import Rule, drop_kwargs, kwarg, literal, rename_kwargs
 
 
 class CallbackArguments(Rule):
@@ -23,15 +23,27 @@ class CallbackArguments(Rule):
 
 
 class LayerWeightsArgument(Rule):
-    """Report ``Dense(..., weights=[w, b])``: the values must be set once the layer is built."""
+    """Report ``Dense(..., weights=[w, b])``; drop ``weights=None`` (Keras 2.0's default, a no-op).
+
+    Keras 3's ``Bidirectional`` takes ``weights=`` but never applies it (it stores them as the
+    sub-layers' ``initial_weights``, which nothing reads): ``weights=None`` is kept there, values
+    are reported as for every other layer.
+    """
 
     name = "layer_weights_argument"
     fact = "Keras 2 layers took initial weights=[...] in the constructor; Keras 3 layers (except Embedding) reject it."
     targets = ("keras3",)
     triggers = ("weights",)
 
-    def visit_Call(self, node):
-        symbol = self.callee_symbol(node)
-        if symbol in spec.LAYERS_WITHOUT_WEIGHTS_KWARG and kwarg(node, "weights") is not None:
-            self.report(node, "%s(weights=...)" % symbol, "Keras 3 layers take no weights= argument",
-                        "remove it and call layer.set_weights(...) after the model is built")
+    def leave_Call(self, original, updated):
+        symbol = self.callee_symbol(original)
+        given = kwarg(updated, "weights")
+        if symbol not in spec.LAYERS_WITHOUT_WEIGHTS_KWARG or given is None:
+            return updated
+        if literal(given.value) is None:
+            return updated if symbol in spec.LAYERS_TAKING_WEIGHTS_NONE else drop_kwargs(updated, ("weights",))
+        why = ("Keras 3's Bidirectional takes weights= and ignores it" if symbol in spec.LAYERS_TAKING_WEIGHTS_NONE
+               else "Keras 3 layers take no weights= argument")
+        self.report(original, "%s(weights=...)" % symbol, why,
+                    "remove it and call layer.set_weights(...) after the model is built")
+        return updated

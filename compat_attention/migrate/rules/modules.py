@@ -54,7 +54,7 @@ class MovedKerasModules(Rule):
                                                or rel in spec.UTIL_MODULES or rel == "layers"):
                 if not self.names.used(alias_local(alias), where=original):
                     continue  # imported, never used: drop it
-                if name not in ("Recurrent", "Merge"):  # their uses are reported by their own rules
+                if name not in ("Recurrent", "Merge", "merge"):  # their uses are reported by their own rules
                     self.report(original, "import of %s" % name, "Keras 2.2 removed %s" % name,
                                 spec.REMOVED_NAMES[name])
                 keep.append(alias)
@@ -113,6 +113,10 @@ class MovedKerasModules(Rule):
             return (spec.LEGACY_PACKAGE, name)
         if rel == "layers" and name in spec.LAYER_MODULES_IMPORTED_WHOLE:
             return ("keras", "layers")
+        if rel == "layers" and name in spec.LAYERS_REEXPORTED_MODULES:
+            return ("keras", name)
+        if rel == "utils.visualize_util" and name in spec.VISUALIZE_UTIL_RENAMES:
+            return ("keras.utils", spec.VISUALIZE_UTIL_RENAMES[name])
         return None
 
 

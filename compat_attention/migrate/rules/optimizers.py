@@ -12,8 +12,8 @@ standalone ``keras`` 2.8-2.11 packages.
 import libcst as cst
 
 from .. import spec
-from .base import (Rule, alias_local, dotted, expr, has_star, kwarg, literal, make_kwarg, method_name, set_args,
-                   to_keywords)
+from .base import (Rule, alias_local, dotted, expr, has_star, kwarg, last_comma_dropped, literal, make_kwarg,
+                   method_name, module_name, set_args, to_keywords)
 
 
 class OptimizerLrDecay(Rule):
@@ -142,3 +142,105 @@ class OptimizerLrAttribute(Rule):
         if owner.split(".")[-1] in spec.OPTIMIZER_OWNERS:
             return updated.with_changes(attr=cst.Name("learning_rate"))
         return updated
+
+
+def _standalone_optimizer(full):
+    """The Keras 2.0.8 optimizer class a dotted name resolves to (``'keras.optimizers.adam'`` -> ``'Adam'``)."""
+    if not full or not full.startswith("keras.optimizers."):
+        return None
+    name = full.rsplit(".", 1)[-1]
+    name = spec.OPTIMIZER_ALIASES.get(name, name)
+    return name if name in spec.OPTIMIZER_SIGNATURES else None
+
+
+#: The name migrated code reads ``compat_attention.legacy.optimizers`` under, where a class is
+#: reached through a module (``keras.optimizers.Adam(...)``).
+LEGACY_OPTIMIZERS_LOCAL = "legacy_optimizers"
+
+
+class LegacyOptimizers(Rule):
+    """``from keras.optimizers import Adam`` / ``'adam'`` -> ``compat_attention.legacy.optimizers.Adam``.
+
+    Keras 2.0.8's optimizers had other defaults and formulas than today's classes of the same
+    names (``spec.OPTIMIZER_CHANGES``); ``compat_attention.legacy.optimizers`` computes Keras
+    2.0.8's update on every Keras, with its signature (``lr=`` is written ``learning_rate=``;
+    ``decay=``, ``epsilon=``, ``schedule_decay=``, ``clipnorm=`` keep their 2017 meaning). Only
+    standalone ``keras`` optimizers: ``tf.keras`` programs are TensorFlow 2's already.
+    """
+
+    name = "legacy_optimizers"
+    fact = ("Keras 2.0.8's optimizers had other defaults (epsilon 1e-8, Adagrad 0.01 from a zero accumulator, "
+            "Adadelta 1.0, ...) and updates (RMSprop/Adagrad g / (sqrt(a) + eps), global clipnorm, decay, dense sparse "
+            "gradients) than today's of the same name; compat_attention.legacy.optimizers computes 2.0.8's.")
+    semantics = "2017"
+    triggers = tuple(spec.OPTIMIZER_SIGNATURES) + tuple(spec.OPTIMIZER_ALIASES)
+
+    def _tell(self, node, name):
+        self.note(node, "%s(...)" % name, "Keras 2.0.8's %s: %s; all: %s" % (
+            name, spec.OPTIMIZER_CHANGES[name], spec.OPTIMIZER_CHANGES_ALL),
+            "stated compat_attention.legacy.optimizers.%s (Keras 2.0.8's update)" % name)
+
+    def leave_ImportFrom(self, original, updated):
+        if module_name(original) != "keras.optimizers" or isinstance(updated.names, cst.ImportStar):
+            return updated
+        moved, kept = [], []
+        for alias in updated.names:
+            name = alias.name.value
+            legacy = spec.OPTIMIZER_ALIASES.get(name, name)
+            if legacy not in spec.OPTIMIZER_SIGNATURES:
+                kept.append(alias)
+                continue
+            asname = alias.asname or (cst.AsName(name=cst.Name(name)) if legacy != name else None)
+            moved.append(alias.with_changes(name=cst.Name(legacy), asname=asname))
+        if not moved:
+            return updated
+        ours = updated.with_changes(module=expr(spec.LEGACY_OPTIMIZERS_MODULE), names=last_comma_dropped(moved))
+        if not kept:
+            return ours
+        for alias in moved:
+            self.need_import(spec.LEGACY_OPTIMIZERS_MODULE, alias.name.value,
+                             alias.asname.name.value if alias.asname is not None else None)
+        return updated.with_changes(names=last_comma_dropped(kept))
+
+    def leave_Call(self, original, updated):
+        if method_name(original) == "compile":
+            return self._compile_string(original, updated)
+        name = _standalone_optimizer(self.names.resolve(original.func))
+        if name is None:
+            return updated
+        call = updated
+        if isinstance(call.func, cst.Attribute):
+            self.need_import(spec.LEGACY_PACKAGE, "optimizers", LEGACY_OPTIMIZERS_LOCAL)
+            call = call.with_changes(func=expr("%s.%s" % (LEGACY_OPTIMIZERS_LOCAL, name)))
+        self._tell(original, name)
+        lr = kwarg(call, "lr")
+        if lr is not None and kwarg(call, "learning_rate") is None:
+            call = call.with_changes(args=[a.with_changes(keyword=cst.Name("learning_rate")) if a is lr else a
+                                           for a in call.args])
+        return call
+
+    def _compile_string(self, original, call):
+        """``compile(optimizer='adam')`` -> ``compile(optimizer=Adam())`` with Keras 2.0.8's Adam."""
+        if kwarg(call, "optimizer") is None and kwarg(call, "loss") is None:
+            return call  # not Model.compile (re.compile, ...)
+        if "keras" not in self.names.imported_roots():
+            return call  # a tf.keras program's 'adam' is TensorFlow 2's
+        args = list(call.args)
+        for i, arg in enumerate(args):
+            key = arg.keyword.value if arg.keyword is not None else None
+            if key == "optimizer" or (i == 0 and key is None and not arg.star):
+                value = literal(arg.value)
+                name = spec.OPTIMIZER_ALIASES.get(value.lower()) if isinstance(value, str) else None
+                if name is None:
+                    return call
+                bound = self.names.bound_to(name)
+                if bound <= {spec.LEGACY_OPTIMIZERS_MODULE + "." + name}:
+                    self.need_import(spec.LEGACY_OPTIMIZERS_MODULE, name)
+                    new = cst.Call(func=cst.Name(name))
+                else:  # the name is the program's own (or today's class): reach ours through the module
+                    self.need_import(spec.LEGACY_PACKAGE, "optimizers", LEGACY_OPTIMIZERS_LOCAL)
+                    new = expr("%s.%s()" % (LEGACY_OPTIMIZERS_LOCAL, name))
+                self._tell(original, name)
+                args[i] = arg.with_changes(value=new)
+                return call.with_changes(args=args)
+        return call

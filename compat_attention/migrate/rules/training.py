@@ -120,14 +120,25 @@ class DictTargets(Rule):
                     "single-output model", "pass the array itself (e.g. np.zeros([batch_size])) unless the "
                     "model was built with outputs={'name': tensor}")
 
+    def _one_key_dict(self, value):
+        """A one-key dict display, or a name this file assigned one to (``outputs = {'ctc': ...}``)."""
+        return _single_key_dict(value) or (isinstance(value, cst.Name) and value.value in self._dict_names)
+
+    def visit_Module(self, node):
+        self._dict_names = set()
+
+    def visit_Assign(self, node):
+        if _single_key_dict(node.value):
+            self._dict_names.update(t.target.value for t in node.targets if isinstance(t.target, cst.Name))
+
     def visit_Yield(self, node):
         if isinstance(node.value, cst.Tuple) and len(node.value.elements) >= 2 \
-                and _single_key_dict(node.value.elements[1].value):
+                and self._one_key_dict(node.value.elements[1].value):
             self._tell(node)
 
     def visit_Return(self, node):
         if isinstance(node.value, cst.Tuple) and len(node.value.elements) >= 2 \
-                and _single_key_dict(node.value.elements[1].value):
+                and self._one_key_dict(node.value.elements[1].value):
             self._tell(node)
 
     def visit_Call(self, node):
