@@ -98,6 +98,8 @@ def _keras3_ops():
         zeros_like=k.zeros_like, ones_like=k.ones_like, full=k.full,
         stop_gradient=k.stop_gradient, logsumexp=k.logsumexp, cumsum=k.cumsum, cumprod=k.cumprod,
         arange=k.arange, logical_and=k.logical_and,
+        conv_transpose=lambda inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None:
+            k.conv_transpose(inputs, kernel, strides, padding, output_padding, data_format),
     )
 
 
@@ -168,6 +170,28 @@ def _tf_ops():
     def cumulative(fn):
         return lambda x, axis=None: fn(tf.reshape(x, [-1]), axis=0) if axis is None else fn(x, axis=axis)
 
+    def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None):
+        # keras.ops.conv_transpose without dilation: TensorFlow wants the output shape, which Keras 3
+        # computes from the input, kernel, strides, padding and output_padding as here.
+        rank = len(kernel.shape) - 2
+        first = (data_format or keras.backend.image_data_format()) == "channels_first"
+        strides = list(strides) if isinstance(strides, (list, tuple)) else [strides] * rank
+        extra = list(output_padding) if isinstance(output_padding, (list, tuple)) else [output_padding] * rank
+        dynamic = tf.shape(inputs)
+        sizes = []
+        for axis, (stride, pad) in enumerate(zip(strides, extra)):
+            size = inputs.shape[axis + (2 if first else 1)]
+            width = int(kernel.shape[axis])
+            if pad is None:
+                size = size * stride + max(width - stride, 0) if padding == "valid" else size * stride
+            else:
+                size = (size - 1) * stride + width - 2 * (width // 2 if padding == "same" else 0) + pad
+            sizes.append(size)
+        filters = int(kernel.shape[-2])
+        shape = [dynamic[0]] + ([filters] + sizes if first else sizes + [filters])
+        return tf.nn.conv_transpose(inputs, kernel, tf.stack(shape), strides, padding=padding.upper(),
+                                    data_format=("NC" if first else "N") + "DHW"[3 - rank:] + ("" if first else "C"))
+
     def arange(start, stop=None, step=1, dtype=None):
         return tf.range(start, stop, step, dtype=dtype)
 
@@ -199,7 +223,7 @@ def _tf_ops():
         stop_gradient=tf.stop_gradient,
         logsumexp=lambda x, axis=None, keepdims=False: tf.reduce_logsumexp(x, axis=axis, keepdims=keepdims),
         cumsum=cumulative(tf.cumsum), cumprod=cumulative(tf.math.cumprod),
-        arange=arange, logical_and=tf.logical_and,
+        arange=arange, logical_and=tf.logical_and, conv_transpose=conv_transpose,
     )
 
 

@@ -17,6 +17,10 @@ _SLOTS = {
     "Nadam": (("m", "_momentums", "m"), ("v", "_velocities", "v")),
 }
 
+#: Slots that only some files store, not in ``slot_roles``: Keras 2.1-2.3's AMSGrad ``vhat`` (restored where the
+#: file's Adam had ``amsgrad=True``, then the running Adam keeps them too).
+_OPTIONAL_SLOTS = {"Adam": (("vhat", "_velocity_hats", "vhat"),)}
+
 
 #: Whether the running Keras's optimizers are tf.keras 2.8-2.10's ``OptimizerV2`` (read from the class:
 #: nothing is built at import).
@@ -38,7 +42,7 @@ def build(optimizer, variables):
 
 def slot_variables(optimizer, class_name, role, variables):
     """The optimizer's ``role`` slot for each of ``variables`` (a list, or None where it keeps none)."""
-    for name, attribute, v2_slot in _SLOTS[class_name]:
+    for name, attribute, v2_slot in _SLOTS[class_name] + _OPTIONAL_SLOTS.get(class_name, ()):
         if name != role:
             continue
         found = getattr(optimizer, attribute, None)

@@ -11,6 +11,7 @@ from .._keras.flavour import keras
 from ..objects import all_layers
 from .boundary import DAMAGED, wrapped
 from .configs import WRAPPER_CLASSES
+from .cudnn import convert_weights
 
 
 def topological_order(layers):
@@ -54,6 +55,11 @@ def known_class(class_name, custom_objects):
     return inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)
 
 
+#: Layer classes whose config nests cell configs, and the key that holds them.
+CELL_KEYS = {"RNN": "cell", "StackedRNNCells": "cells"}
+RNN_CLASSES = tuple(CELL_KEYS)
+
+
 class LayerFactory(object):
     """Makes modern layers from rewritten layer configs of one file.
 
@@ -95,6 +101,8 @@ class LayerFactory(object):
             return getattr(keras.layers, class_name)(self.make(inner["class_name"], inner["config"]), **config)
         if class_name == "Lambda":
             return self._make_lambda(config)
+        if class_name in RNN_CLASSES and isinstance(config.get(CELL_KEYS[class_name]), (dict, list)):
+            return self._make_with_cells(class_name, config)
         cls = self.custom_objects.get(class_name)
         if cls is None and self.known_class(class_name):
             cls = getattr(keras.layers, class_name)
@@ -105,6 +113,15 @@ class LayerFactory(object):
                 "pass custom_objects={%r: YourClass} (CLI: it cannot be converted)" % class_name,
             )
         return cls.from_config(config)
+
+    def _make_with_cells(self, class_name, config):
+        """An ``RNN`` (or ``StackedRNNCells``) whose config nests its cell(s) as layer configs (Keras 2.1+):
+        each cell made here, then handed to the class (Keras 3 cannot find a nested class by name)."""
+        key = CELL_KEYS[class_name]
+        nested = config.pop(key)
+        cells = [self.make(c["class_name"], c["config"]) for c in (nested if isinstance(nested, list) else [nested])]
+        cls = self.custom_objects.get(class_name) or getattr(keras.layers, class_name)
+        return cls(cells if isinstance(nested, list) else cells[0], **config)
 
     def _make_lambda(self, config):
         if not self.allow_lambda:
@@ -186,6 +203,9 @@ def _build_functional(body, factory):
 def assign_weights(model, legacy, by_name=True, check=None):
     """Set the file's weights into ``model``, checking counts and shapes first.
 
+    A CuDNN layer's weights (Keras 2.1+, tf.keras 1.x) meant for a plain LSTM or
+    ``GRU(reset_after=True)`` are converted from cuDNN's layout (``cudnn.convert_weights``).
+
     Args:
         model: a built model.
         legacy: a ``LegacyFile``.
@@ -225,6 +245,7 @@ def assign_weights(model, legacy, by_name=True, check=None):
         pairs = [(layer, arrays) for layer, _, arrays in
                  convert([(layer, name, arrays) for (layer, arrays), name in zip(pairs, names)], legacy)]
     legacy.targets = [(layer, name) for (layer, _), name in zip(pairs, names)]
+    pairs = [(layer, convert_weights(layer, arrays)) for layer, arrays in pairs]  # CuDNN layouts, by shape
     for layer, arrays in pairs:
         expected = [tuple(w.shape) for w in layer.weights]
         found = [tuple(a.shape) for _, a in arrays]

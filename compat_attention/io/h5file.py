@@ -205,7 +205,8 @@ def unsupported_version(path, version, keras_versions):
     """The one-line error for a file whose ``keras_version`` no source reads (those of ``keras_versions``)."""
     return errors.UnsupportedVersionError(
         os.fspath(path), "was written by Keras %s; this reader handles Keras %s files"
-        % (_shown(version), " and ".join(sorted({prefix + "x" for prefix in keras_versions}))),
+        % (_shown(version), " and ".join(sorted({prefix + "x" for prefix in keras_versions  # "2." covers "2.1."
+                                                 if not any(p != prefix and prefix.startswith(p) for p in keras_versions)}))),
         "load and re-save it with Keras 1.2.x or 2.x first" if version[:1] in "0." else
         "load it with keras.models.load_model", version=version)
 

@@ -28,13 +28,13 @@ from .boundary import wrapped
 from .build import LayerFactory, assign_weights, build_model
 from .h5file import read_legacy_file, unsupported_version
 from .resources import check_resources
-from .sources import attention_package, keras1_2, keras2_0
+from .sources import attention_package, keras1_2, keras2_0, keras2_1, keras2_2
 from .structure import check_structure
 from .targets import check_targets
 from .training import compile_model
 
 #: The sources, most specific first: a file goes to the first that recognises it.
-SOURCES = (attention_package.SOURCE, keras2_0.SOURCE, keras1_2.SOURCE)
+SOURCES = (attention_package.SOURCE, keras2_1.SOURCE, keras2_2.SOURCE, keras2_0.SOURCE, keras1_2.SOURCE)
 
 #: The beginnings of the ``keras_version`` values some source reads: the readers refuse any other
 #: before reading further.
@@ -68,8 +68,7 @@ def pick_source(legacy, required=None):
             return required
     else:
         for source in SOURCES:
-            if version.startswith(source.keras_versions) and (source.evidence is None or
-                                                              source.evidence(legacy.model_config)):
+            if version.startswith(source.keras_versions) and (source.evidence is None or source.evidence(legacy)):
                 return source
     raise unsupported_version(legacy.path, version, KERAS_VERSIONS if required is None else required.keras_versions)
 

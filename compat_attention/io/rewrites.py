@@ -4,13 +4,14 @@ Each rewrite is one small function fixing ONE legacy fact, marked with the fact 
 
 * a model rewrite (``@model_rewrite``) takes the model config (``{"class_name": ..., "config": ...}``);
 * a layer rewrite (``@layer_rewrite``) takes one layer's ``(class_name, config)`` and also runs on
-  the layers wrappers hold (``configs.walk``: the wrapped layer first);
+  the layers wrappers hold (``configs.walk``: the wrapped layer first); it may return the name of
+  the class the layer becomes (the rewrites after it see that class);
 * a training rewrite (``@training_rewrite``) takes the training config;
 * a file rewrite (``@file_rewrite``) takes the model config and the ``LegacyFile`` it came from, for a
   fact the config alone does not tell (a shape only the stored weights show, the backend only the
   weight names show); it runs among the model rewrites, in the listed order.
 
-Each returns True when it changed something, so that ``inspect`` lists what was rewritten and why.
+Each returns True (or a class name) when it changed something, so that ``inspect`` lists what was rewritten and why.
 Nothing is registered anywhere: each source (``io/sources/``) lists the rewrites it applies, in
 order, in its ``RewriteSet``. The rewrites live here, one catalogue of legacy facts grouped by the
 producers that had them (every Keras 2; standalone Keras 2.0.x; tf.keras 2), so that a source of
@@ -21,6 +22,7 @@ import copy
 
 from .._keras.internals import initializer_class_name
 from ..layers.activations import LEGACY_HARD_SIGMOID
+from ..layers.convolutional import CHANNELS_FIRST_1D, LegacyConv2DTranspose
 from ..layers.recurrent import LegacyGRU, LegacyLSTM, LegacySimpleRNN
 from .configs import layer_entries, walk
 
@@ -106,14 +108,19 @@ class RewriteSet(object):
             if (fn.kind == "model" and fn(config)) or (fn.kind == "file" and legacy is not None and fn(config, legacy)):
                 applied.append((fn.__name__, None))
         layer_rewrites = self.of_kind("layer")
-        layers = {}  # top-level index -> its walk, the wrapper first
-        for (index, _), class_name, layer_config, _ in walk(config):
-            layers.setdefault(index, []).append((class_name, layer_config))
+        layers = {}  # top-level index -> its walk, the wrapper first, each with the dict holding its class name
+        for (index, entry), class_name, layer_config, depth in walk(config):
+            holder = entry if depth == 0 else layers[index][-1][0]["config"]["layer"]
+            layers.setdefault(index, []).append((holder, class_name, layer_config))
         for index in sorted(layers):
             # The wrapped layer first: a wrapper's rewrite may rename the class of the layer it holds.
-            for class_name, layer_config in reversed(layers[index]):
-                applied += [(fn.__name__, layer_config.get("name", class_name)) for fn in layer_rewrites
-                            if fn(class_name, layer_config)]
+            for holder, class_name, layer_config in reversed(layers[index]):
+                for fn in layer_rewrites:
+                    changed = fn(class_name, layer_config)
+                    if isinstance(changed, str):  # the layer becomes another class
+                        holder["class_name"] = class_name = changed
+                    if changed:
+                        applied.append((fn.__name__, layer_config.get("name", class_name)))
         return config, applied
 
     def plan_training(self, training_config):
@@ -303,3 +310,65 @@ def highway_maxout_keras2_names(class_name, config):
         return False
     changed = renamed(config, KERAS_1_DENSE_NAMES)
     return config.pop("input_dim", "absent") != "absent" or changed
+
+
+# -- standalone Keras 2.1-2.3 (and tf.keras where the same facts held) --------------------------------
+
+#: Our classes the rewrites below rename layers to: a source that lists them adds these to its custom objects.
+REWRITTEN_CLASSES = {cls.__name__: cls for cls in (LegacyConv2DTranspose, *CHANNELS_FIRST_1D.values())}
+
+#: Where an ``RNN`` config (Keras 2.1+) nests its cell, and a ``StackedRNNCells`` its cells.
+CELL_KEYS = {"RNN": "cell", "StackedRNNCells": "cells"}
+
+
+def nested_cells(class_name, config):
+    """``(class_name, config)`` of every cell an ``RNN`` / ``StackedRNNCells`` config holds, nested ones too."""
+    key = CELL_KEYS.get(class_name)
+    held = config.get(key) if key is not None and isinstance(config, dict) else None
+    for cell in held if isinstance(held, list) else [held]:
+        if isinstance(cell, dict) and isinstance(cell.get("config"), dict):
+            yield cell.get("class_name"), cell["config"]
+            yield from nested_cells(cell.get("class_name"), cell["config"])
+
+
+@layer_rewrite("Keras 2.1+ RNN(cell) nests its cell configs ('cell'; a StackedRNNCells' 'cells'): the facts of the "
+               "recurrent layers hold for them too (legacy hard_sigmoid, `implementation`, initializer names).")
+def rnn_cells_keep_layer_facts(class_name, config):
+    changed = False
+    for cell_class, cell_config in nested_cells(class_name, config):
+        for fact in (drop_recurrent_implementation, legacy_hard_sigmoid, initializer_class_names):
+            changed = fact(cell_class, cell_config) or changed
+    return changed
+
+
+@layer_rewrite("Keras 2.1+ SpatialDropout1D/2D/3D stored Dropout's `noise_shape` (always None: the layer made its "
+               "own); Keras 3's refuse the key.")
+def spatial_dropout_drops_noise_shape(class_name, config):
+    return class_name.startswith("SpatialDropout") and config.pop("noise_shape", "absent") != "absent"
+
+
+@layer_rewrite("Keras 2.2+ Conv1D/MaxPooling1D/AveragePooling1D with data_format='channels_first' were computed "
+               "channels last between two transposes; TensorFlow has no CPU kernel for the NCW layout today's "
+               "layers ask for, so ours transpose as Keras did (the same numbers).")
+def channels_first_1d_transposed(class_name, config):
+    if class_name in CHANNELS_FIRST_1D and config.get("data_format") == "channels_first":
+        return CHANNELS_FIRST_1D[class_name].__name__
+    return False
+
+
+@layer_rewrite("Keras 2.2+ Conv2DTranspose(dilation_rate > 1) dilated its kernel (TF 1.x: atrous_conv2d_transpose); "
+               "TensorFlow's dilated transposed convolution has no CPU kernel, so ours dilates the kernel itself "
+               "(the same sums).")
+def conv_transpose_dilation_in_the_kernel(class_name, config):
+    rates = config.get("dilation_rate", 1)
+    rates = rates if isinstance(rates, (list, tuple)) else [rates]
+    if class_name == "Conv2DTranspose" and any(r != 1 for r in rates):
+        return LegacyConv2DTranspose.__name__
+    return False
+
+
+#: The layer facts every standalone Keras 2.1-2.3 file shares with 2.0.x, in their order (after the CuDNN
+#: layers became plain ones): a source of those versions lists them as one block.
+KERAS_2_RECURRENT_FACTS = (drop_recurrent_implementation, drop_embedding_input_length, initializer_class_names,
+                           legacy_hard_sigmoid, gru_without_reset_after, rnn_cells_keep_layer_facts,
+                           masked_steps_repeat_output, bidirectional_masked_steps_repeat_output)

@@ -6,6 +6,10 @@ source from the file's own metadata), its rewrites, its checks, its custom objec
 every source through the same read → check → rewrite → build → weights pipeline.
 """
 
+import re
+
+from .. import errors
+
 
 class Source(object):
     """A producer of Keras model files: how its files are recognised, and how its models are rebuilt.
@@ -18,7 +22,7 @@ class Source(object):
         recurrent_defaults: ``fn(keras_version) -> {'activation', 'recurrent_activation',
             'reset_after'}``, what a recurrent layer of its files computed where the config does not
             say (a weights-only file says nothing): read by ``load_legacy_weights``' target check.
-        evidence: None, or ``fn(model_config) -> bool``: whether a model config (unchecked) shows
+        evidence: None, or ``fn(legacy) -> bool``: whether a ``LegacyFile`` (its config unchecked) shows
             this producer (a layer only it wrote); without it the version alone decides.
         checks: its own checks (``fn(subject)``, ``structure.check``), run after the shared
             structure and resource checks.
@@ -53,3 +57,37 @@ class Source(object):
 
     def __repr__(self):
         return "<Source %s>" % self.name
+
+
+#: A standalone Keras's ``keras_version``: digits only (tf.keras wrote ``2.2.4-tf``).
+_STANDALONE_VERSION = re.compile(r"^\d+\.\d+\.\d+$")
+
+
+def standalone_keras_file(legacy, prefixes, producer):
+    """Whether ``legacy`` was written by a standalone Keras of ``prefixes`` (``("2.1.",)``) on TensorFlow.
+
+    A file of such a version saved on another backend (Theano, CNTK) is refused here, where it is
+    recognised: Theano convolved with flipped kernels, and nothing else of those backends was checked.
+
+    Args:
+        legacy: the ``LegacyFile`` (its ``keras_version`` and ``backend``).
+        prefixes: the version beginnings of the producer.
+        producer: its name, for the message.
+
+    Returns:
+        True for a standalone version of ``prefixes`` (no ``-tf`` suffix) with backend ``tensorflow``;
+        False for any other version.
+
+    Raises:
+        UnsupportedVersionError: the version is the producer's but the backend is not TensorFlow.
+    """
+    version = legacy.keras_version
+    if not version.startswith(tuple(prefixes)) or not _STANDALONE_VERSION.match(version):
+        return False
+    if legacy.backend != "tensorflow":
+        raise errors.UnsupportedVersionError(
+            legacy.path, "was saved by Keras %s on the %r backend; this loader reads %s files of the TensorFlow "
+            "backend only (Theano convolved with flipped kernels)" % (version, legacy.backend, producer),
+            "load it with Keras %s on TensorFlow (keras.models.load_model converts the convolution kernels) and "
+            "save it again" % version, version=version)
+    return True

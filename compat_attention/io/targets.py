@@ -16,7 +16,9 @@ changed since Keras 2.0.8, silently:
 ``check_targets`` compares, for each (target layer, stored layer name) pair, what the
 file's config says (where it does not say, and for a weights-only file, the defaults of the era
 that wrote it: ``Source.recurrent_defaults`` of the file's source) with the target's settings,
-and refuses the load with one line naming the layer and the argument to pass.
+and refuses the load with one line naming the layer and the argument to pass. A layer whose stored
+weights are in cuDNN's layout was a CuDNNLSTM/CuDNNGRU: it computed cuDNN's settings (``cudnn.py``:
+sigmoid gates, a GRU with ``reset_after=True``), whatever the era's defaults.
 """
 
 from .. import errors
@@ -24,6 +26,7 @@ from .._keras.flavour import keras
 from .._keras.internals import call_mask
 from ..layers.activations import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
 from .configs import walk
+from .cudnn import CUDNN_SETTINGS, stored_kind
 
 _SPELLING = {key: "%s=compat_attention.LEGACY_HARD_SIGMOID" % key for key in ("activation", "recurrent_activation")}
 
@@ -75,12 +78,16 @@ def check_targets(pairs, legacy):
     settings = legacy.source.layer_settings or (lambda config: config)
     for target, stored_name in pairs:
         saved = dict(defaults, **{k: v for k, v in settings(configs.get(stored_name, {})).items() if k in defaults})
+        cudnn = stored_kind(legacy.weights.get(stored_name, ()))  # a CuDNN layer: its weights say so
+        if cudnn is not None:
+            saved.update({k: v for k, v in CUDNN_SETTINGS[cudnn].items() if k in defaults})
+        what = "CuDNN" + cudnn if cudnn else None
         for kind, part in _recurrent_parts(target):
             if kind == "GRU" and bool(getattr(part.cell, "reset_after", False)) != bool(saved["reset_after"]):
                 raise errors.WeightMismatchError(
-                    legacy.path, "layer %r is a GRU with reset_after=%s, but the file's GRU %r (Keras %s) had "
-                    "reset_after=%s" % (target.name, part.cell.reset_after, stored_name, legacy.keras_version,
-                                        saved["reset_after"]),
+                    legacy.path, "layer %r is a GRU with reset_after=%s, but the file's %s %r (Keras %s) had "
+                    "reset_after=%s" % (target.name, part.cell.reset_after, what or "GRU", stored_name,
+                                        legacy.keras_version, saved["reset_after"]),
                     "build it with GRU(..., reset_after=%s)" % saved["reset_after"])
             if saved.get("masked_steps") == "repeat" and getattr(part, "zero_output_for_mask", False) and \
                     call_mask(target) is not None:
@@ -95,7 +102,8 @@ def check_targets(pairs, legacy):
                 if hasattr(part.cell, key) and isinstance(name, str) and not _same_activation(getattr(part.cell, key),
                                                                                                name):
                     raise errors.WeightMismatchError(
-                        legacy.path, "layer %r (%s) does not compute %s=%r as the file's layer %r (Keras %s) did; "
-                        "its numbers would differ" % (target.name, kind, key, name, stored_name, legacy.keras_version),
+                        legacy.path, "layer %r (%s) does not compute %s=%r as the file's %s %r (Keras %s) did; "
+                        "its numbers would differ" % (target.name, kind, key, name, what or "layer", stored_name,
+                                                      legacy.keras_version),
                         "build it with %s, or pass check_defaults=False to load anyway"
                         % (_SPELLING[key] if name == "hard_sigmoid" else "%s=%r" % (key, name)))

@@ -43,7 +43,7 @@ RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD", "Adadelta", "Adamax", "Nadam")
 
 #: Keras 2.0.8 config keys passed on as they are, per restored class (``lr`` and ``decay`` apart).
 _HYPER = {
-    "Adam": ("beta_1", "beta_2", "epsilon"),
+    "Adam": ("beta_1", "beta_2", "epsilon", "amsgrad"),  # amsgrad: Keras 2.1+
     "RMSprop": ("rho", "epsilon"),
     "Adagrad": ("epsilon",),
     "SGD": ("momentum", "nesterov"),

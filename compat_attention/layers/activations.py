@@ -4,7 +4,8 @@
 * ``LegacyThresholdedReLU``: the ``ThresholdedReLU`` layer, found by the loader (``io/sources/``) under
   that class name;
 * ``LegacyParametricSoftplus``, ``LegacySReLU``: Keras 1's learned activations, which Keras 2 dropped
-  (found by the loader under the class names ``ParametricSoftplus`` and ``SReLU``).
+  (found by the loader under the class names ``ParametricSoftplus`` and ``SReLU``);
+* ``LegacyReLU``: standalone Keras 2.2-2.3's ``ReLU`` layer (``negative_slope``, ``threshold``).
 """
 
 from .._keras.flavour import HARD_SIGMOID_SLOPE_0_2, keras, register_serializable
@@ -174,4 +175,58 @@ class LegacySReLU(_SharedAxesActivation):
         config = super().get_config()
         config.update({name + "_init": keras.initializers.serialize(keras.initializers.get(value))
                        for name, value in self.initializers.items()})
+        return config
+
+
+@register_serializable(name="LegacyReLU")
+class LegacyReLU(keras.layers.Layer):
+    """Standalone Keras 2.2-2.3's ``ReLU`` layer: ``K.relu(x, negative_slope, max_value, threshold)``.
+
+    That function (``backend/tensorflow_backend.py: relu``) computed, in this order: with a slope
+    and neither ``max_value`` nor ``threshold``, ``max(slope * x, x)``; otherwise ``x`` where
+    ``x > threshold`` (0 elsewhere; plain ``relu`` when ``threshold`` is 0), then clipped to
+    ``[0, max_value]`` when ``max_value`` is set, then minus ``slope * relu(threshold - x)``.
+    Keras 3's ``ReLU`` refuses a negative ``threshold`` and does not clip at 0 above a negative
+    threshold; this layer computes the legacy numbers for every setting.
+
+    Args:
+        max_value: the saturation (None: none).
+        negative_slope: the slope below the threshold.
+        threshold: the threshold.
+
+    Example:
+
+    >>> import numpy as np
+    >>> layer = LegacyReLU(max_value=2.0, negative_slope=0.5, threshold=-0.5)
+    >>> [float(v) for v in np.asarray(layer(np.array([-2.0, -0.25, 1.0, 3.0], "float32")))]
+    [-0.75, 0.0, 1.0, 2.0]
+    """
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.max_value = None if max_value is None else float(max_value)
+        self.negative_slope = float(negative_slope)
+        self.threshold = float(threshold)
+
+    def call(self, inputs):
+        x = inputs
+        slope, threshold, top = self.negative_slope, self.threshold, self.max_value
+        if slope != 0.0 and top is None and threshold == 0.0:
+            return kops.maximum(slope * x, x)
+        zero = kops.zeros_like(x)
+        kept = x * kops.cast(kops.greater(x, threshold), ops.dtype_of(x)) if threshold != 0.0 else kops.maximum(x, zero)
+        if top is not None:
+            kept = kops.clip(kept, 0.0, top)
+        if slope != 0.0:
+            kept = kept - slope * kops.maximum(threshold - x, zero)
+        return kept
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({"max_value": self.max_value, "negative_slope": self.negative_slope,
+                       "threshold": self.threshold})
         return config

@@ -210,7 +210,7 @@ def test_sequential_without_input_layer_loads(tmp_path):
 
 
 def test_the_source_is_recognised_by_the_packages_layer_and_lists_tf_keras_2s_facts():
-    from compat_attention.io.sources.attention_package import holds_package_attention
+    from compat_attention.io.sources.attention_package import file_holds_package_attention, holds_package_attention
 
     config = read_legacy_file(fixture("luong_functional", ".h5")).model_config
     assert holds_package_attention(config)
@@ -220,7 +220,7 @@ def test_the_source_is_recognised_by_the_packages_layer_and_lists_tf_keras_2s_fa
     wrapped = {"class_name": "Model", "config": {"layers": [{"class_name": "TimeDistributed", "config": {
         "layer": {"class_name": "Attention", "config": {"units": 4}}}}]}}
     assert holds_package_attention(wrapped) and not holds_package_attention(None)
-    assert SOURCE.evidence is holds_package_attention and SOURCE.keras_versions == ("2.",)
+    assert SOURCE.evidence is file_holds_package_attention and SOURCE.keras_versions == ("2.",)
     assert [fn.__name__ for fn in SOURCE.rewrites.rewrites] == [
         "sequential_input_from_first_layer", "drop_inner_batch_input_shape", "drop_time_major", "legacy_hard_sigmoid",
         "drop_embedding_input_length", "initializer_class_names", "optimizer_custom_prefix"]

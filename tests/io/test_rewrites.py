@@ -169,6 +169,41 @@ def test_optimizer_custom_prefix():
     _unchanged(rewrites.optimizer_custom_prefix, {"loss": "mse"})
 
 
+def test_rnn_cells_keep_layer_facts():
+    cell = _layer("LSTMCell", name="c", units=2, recurrent_activation="hard_sigmoid", implementation=1)
+    config = {"name": "rnn", "cell": _layer("StackedRNNCells", cells=[cell])}
+    assert rewrites.rnn_cells_keep_layer_facts("RNN", config) is True
+    inner = config["cell"]["config"]["cells"][0]["config"]
+    assert inner == {"name": "c", "units": 2, "recurrent_activation": LEGACY_HARD_SIGMOID}
+    _unchanged(rewrites.rnn_cells_keep_layer_facts, "RNN", {"name": "rnn", "cell": _layer("SimpleRNNCell", units=2)})
+    _unchanged(rewrites.rnn_cells_keep_layer_facts, "LSTM", {"name": "l", "implementation": 1})
+
+
+def test_spatial_dropout_drops_noise_shape():
+    config = {"name": "sd", "rate": 0.5, "noise_shape": None, "seed": None}
+    assert rewrites.spatial_dropout_drops_noise_shape("SpatialDropout1D", config) is True
+    assert config == {"name": "sd", "rate": 0.5, "seed": None}
+    _unchanged(rewrites.spatial_dropout_drops_noise_shape, "SpatialDropout2D", {"name": "sd", "rate": 0.5})
+    _unchanged(rewrites.spatial_dropout_drops_noise_shape, "Dropout", {"rate": 0.5, "noise_shape": None})
+
+
+@pytest.mark.parametrize("class_name", ["Conv1D", "MaxPooling1D", "AveragePooling1D"])
+def test_channels_first_1d_transposed(class_name):
+    config = {"name": "c", "data_format": "channels_first"}
+    assert rewrites.channels_first_1d_transposed(class_name, config) == "Legacy" + class_name
+    assert config == {"name": "c", "data_format": "channels_first"}  # the class changes, the config stays
+    _unchanged(rewrites.channels_first_1d_transposed, class_name, {"name": "c", "data_format": "channels_last"})
+    _unchanged(rewrites.channels_first_1d_transposed, "Conv2D", {"name": "c", "data_format": "channels_first"})
+
+
+def test_conv_transpose_dilation_in_the_kernel():
+    config = {"name": "t", "filters": 2, "dilation_rate": [2, 1]}
+    assert rewrites.conv_transpose_dilation_in_the_kernel("Conv2DTranspose", config) == "LegacyConv2DTranspose"
+    assert config == {"name": "t", "filters": 2, "dilation_rate": [2, 1]}
+    _unchanged(rewrites.conv_transpose_dilation_in_the_kernel, "Conv2DTranspose", {"dilation_rate": [1, 1]})
+    _unchanged(rewrites.conv_transpose_dilation_in_the_kernel, "Conv2D", {"dilation_rate": [2, 2]})
+
+
 def test_highway_maxout_keras2_names():
     config = {"output_dim": 4, "init": "glorot_uniform", "W_regularizer": None, "b_constraint": None, "bias": True,
               "input_dim": 3, "activation": "linear", "name": "h"}
@@ -202,6 +237,16 @@ def test_plan_rewrites_a_copy_wrapped_layers_first_and_names_what_it_applied():
     assert rewrite_set.describe("gru_without_reset_after") == rewrites.gru_without_reset_after.fact
     with pytest.raises(KeyError):
         rewrite_set.find("drop_time_major")
+
+
+def test_plan_renames_a_class_a_layer_rewrite_returns_and_later_rewrites_see_it():
+    model = _sequential(_layer("Bidirectional", name="bi", layer=_layer("CuDNNGRU", name="g", units=3)))
+    from compat_attention.io import cudnn
+
+    config, applied = RewriteSet("test", [cudnn.cudnn_gru_as_gru, rewrites.gru_without_reset_after]).plan(model)
+    inner = config["config"]["layers"][0]["config"]["layer"]
+    assert inner["class_name"] == "GRU" and inner["config"]["reset_after"] is True  # not set back to False
+    assert applied == [("cudnn_gru_as_gru", "g")]
 
 
 def test_plan_training_applies_the_training_rewrites_to_a_copy():

@@ -33,6 +33,11 @@ def holds_package_attention(model_config):
     return any(is_package_attention(class_name, config) for _, class_name, config, _ in walk(model_config))
 
 
+def file_holds_package_attention(legacy):
+    """Whether a file (a ``LegacyFile``) holds a layer of the package: ``Source.evidence``."""
+    return holds_package_attention(legacy.model_config)
+
+
 @check("A Keras 2.0.x Sequential (a bare list of layers) was not written by tf.keras 2 with the package.")
 def not_a_keras_2_0_sequential(subject):
     if isinstance(subject.model_config.get("config"), list):
@@ -85,7 +90,7 @@ def recurrent_defaults(keras_version):
 SOURCE = Source(
     "the attention package (5.0.0)",
     keras_versions=("2.",),
-    evidence=holds_package_attention,
+    evidence=file_holds_package_attention,
     rewrites=RewriteSet("tf.keras 2 with the attention package", [
         rewrites.sequential_input_from_first_layer,
         rewrites.drop_inner_batch_input_shape,
