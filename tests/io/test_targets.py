@@ -7,6 +7,9 @@ no warning. Now the load is refused with one line naming the layer and the argum
 """
 
 import os
+import shutil
+
+import h5py
 
 import numpy as np
 import pytest
@@ -146,3 +149,27 @@ def test_an_unmasked_bidirectional_is_not_refused_for_masked_steps():
     model = _keras1_bidirectional(keras.layers.LSTM, mask_zero=False)
     load_legacy_weights(model, path)  # no mask reaches the LSTM: it computes what Keras 1's did for such input
     assert np.isfinite(numbers(model, x)[0]).all()
+
+
+def test_a_keras_2_0_weights_file_into_a_bidirectional_that_zeroes_masked_steps_is_refused(tmp_path):
+    """Keras 2.0.x repeated the previous output at masked steps inside a Bidirectional too (the zoo's
+    masked Bidirectional cases), as 2.1-2.3 did: the genuine Keras 2.2.4 weights file, labelled 2.0.8
+    (2.2.4 computes what 2.0.8 did here), is refused for today's LSTM and matches with LegacyLSTM."""
+    era = os.path.join(KERAS1_DIR, os.pardir, "keras2_2")
+    path = str(tmp_path / "masked_bidirectional_2_0_8.h5")
+    shutil.copy(os.path.join(era, "weights_masked_bidirectional_weights.h5"), path)
+    with h5py.File(path, "r+") as handle:
+        handle.attrs["keras_version"] = np.bytes_("2.0.8")
+    data = np.load(os.path.join(era, "weights_masked_bidirectional_io.npz"))
+
+    def model(lstm_class):
+        return keras.Sequential([
+            keras.Input((8,), dtype="int32"), keras.layers.Embedding(20, 6, mask_zero=True),
+            keras.layers.Bidirectional(lstm_class(5, return_sequences=True, recurrent_activation=LEGACY_HARD_SIGMOID)),
+            keras.layers.TimeDistributed(keras.layers.Dense(3))])
+
+    with pytest.raises(errors.WeightMismatchError) as caught:
+        load_legacy_weights(model(keras.layers.LSTM), path)
+    assert "repeated its last output" in str(caught.value) and "Keras 2.0.8" in str(caught.value)
+    loaded = load_legacy_weights(model(LegacyLSTM), path)
+    assert np.abs(numbers(loaded, data["x0"])[0] - data["y0"]).max() < 1e-5

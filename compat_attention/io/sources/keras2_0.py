@@ -24,22 +24,23 @@ SIGMOID_DEFAULT_SINCE = Version("2.3.0")
 def recurrent_defaults(keras_version):
     """What a recurrent layer of a Keras 2.0.x file computed where its config does not say.
 
-    Keras 2.0.x: ``recurrent_activation='hard_sigmoid'`` (slope 0.2) and a GRU without
-    ``reset_after``. A Keras >= 2.3 file read by this source (no source of its own yet) gets 2.3's
+    Keras 2.0.x: ``recurrent_activation='hard_sigmoid'`` (slope 0.2), a GRU without
+    ``reset_after``, and the previous output repeated at masked steps, inside a ``Bidirectional``
+    too (``layers/recurrent.py``; the zoo's masked Bidirectional cases). A Keras >= 2.3 file read by this source (no source of its own yet) gets 2.3's
     ``'sigmoid'``; an unreadable version counts as the oldest, whose files this source is for.
 
     Args:
         keras_version: the file's ``keras_version`` (``'2.0.8'``).
 
     Returns:
-        ``{'activation', 'recurrent_activation', 'reset_after'}``.
+        ``{'activation', 'recurrent_activation', 'reset_after', 'masked_steps'}``.
     """
     try:
         newer = Version(keras_version) >= SIGMOID_DEFAULT_SINCE
     except InvalidVersion:
         newer = False
     return {"activation": "tanh", "recurrent_activation": "sigmoid" if newer else "hard_sigmoid",
-            "reset_after": False}
+            "reset_after": False, "masked_steps": "repeat"}
 
 
 #: Keras 2.0.x files: their facts, in the order they are rewritten; the legacy ``AttentionDecoder``
