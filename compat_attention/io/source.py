@@ -25,10 +25,16 @@ class Source(object):
         custom_objects: layer classes its files name that Keras lacks or computes otherwise.
         make_layer: None, or ``fn(factory, class_name, config) -> layer`` for the layers it makes
             itself (None: ``factory.make_standard`` makes every layer).
+        read_as: None, or ``fn(legacy) -> Source or None``: the reading of one file (a ``LegacyFile``,
+            its configs, weight names and shapes) that this producer's files need, where its eras
+            computed differently and the file itself tells which (None: not this producer's file);
+            without it, this source reads every file its versions and evidence select.
+        note: None, or what ``inspect`` says about the files this source reads beyond its name (why a
+            reading was chosen, what the file could not tell).
     """
 
     def __init__(self, name, keras_versions, rewrites, weights_only_fix, recurrent_defaults, evidence=None,
-                 checks=(), custom_objects=None, make_layer=None):
+                 checks=(), custom_objects=None, make_layer=None, read_as=None, note=None):
         self.name = name
         self.keras_versions = tuple(keras_versions)
         self.rewrites = rewrites
@@ -38,6 +44,8 @@ class Source(object):
         self.checks = tuple(checks)
         self.custom_objects = dict(custom_objects or {})
         self.make_layer = make_layer
+        self.read_as = read_as
+        self.note = note
 
     def __repr__(self):
         return "<Source %s>" % self.name
