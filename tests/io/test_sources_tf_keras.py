@@ -9,13 +9,16 @@ TensorFlow 1.15 and TensorFlow 2.0 both wrote ``keras_version`` "2.2.4-tf", and 
 import copy
 import os
 
+import numpy as np
 import pytest
 
+from compat_attention._keras.flavour import MULTI_HEAD_ATTENTION_NEEDS_BUILD_SHAPES
 from compat_attention.io.configs import walk
 from compat_attention.io.h5file import read_legacy_file
 from compat_attention.io.loader import pick_source
 from compat_attention.io.sources import tf_keras1, tf_keras2
 from compat_attention.io.tells import TF1, TF2, initializer_tells, input_layer_tells, tensorflow_tells
+from compat_attention.layers.activations import LegacyReLU
 from compat_attention.layers.multi_head_attention import LegacyMultiHeadAttention
 
 ERAS = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
@@ -153,12 +156,19 @@ def test_dtype_policy_by_name():
     _unchanged(tf_keras2.dtype_policy_by_name, "Dense", config)
 
 
-def test_multi_head_attention_drops_build_shapes():
-    config = {"num_heads": 2, "query_shape": [None, 3, 4], "key_shape": None, "value_shape": [None, 3, 4]}
-    assert tf_keras2.multi_head_attention_drops_build_shapes("MultiHeadAttention", config) is True
-    assert config == {"num_heads": 2}
-    _unchanged(tf_keras2.multi_head_attention_drops_build_shapes, "MultiHeadAttention", config)
-    _unchanged(tf_keras2.multi_head_attention_drops_build_shapes, "Dense", {"query_shape": 1})
+def test_multi_head_attention_build_shapes():
+    rewrite = tf_keras2.multi_head_attention_build_shapes
+    written = {"num_heads": 2, "query_shape": [None, 3, 4], "key_shape": None, "value_shape": [None, 3, 4]}
+    if MULTI_HEAD_ATTENTION_NEEDS_BUILD_SHAPES:  # tf.keras 2.10-2.15: kept, completed where a 2.4-2.9 file lacks them
+        _unchanged(rewrite, "MultiHeadAttention", written)
+        config = {"num_heads": 2}
+        assert rewrite("LegacyMultiHeadAttention", config) is True
+        assert config == {"num_heads": 2, "query_shape": None, "key_shape": None, "value_shape": None}
+    else:  # Keras 3 refuses them; tf.keras 2.4-2.9 never wrote them
+        assert rewrite("MultiHeadAttention", written) is True
+        assert written == {"num_heads": 2}
+        _unchanged(rewrite, "MultiHeadAttention", written)
+    _unchanged(rewrite, "Dense", {"query_shape": 1})
 
 
 def test_multi_head_attention_ignores_masks():
@@ -166,3 +176,14 @@ def test_multi_head_attention_ignores_masks():
     assert tf_keras2.multi_head_attention_ignores_masks(model) is True
     assert model["config"]["layers"][0]["class_name"] == LegacyMultiHeadAttention.__name__
     _unchanged(tf_keras2.multi_head_attention_ignores_masks, model)
+
+
+def test_tf_keras1_relu_is_keras_2s_with_a_negative_threshold():
+    assert tf_keras1.SOURCE.custom_objects["ReLU"] is LegacyReLU
+    x = np.array([[-2.0, -1.0, -0.5, -0.25, 0.0, 0.5, 1.5, 3.0]], "float32")
+    # backend.relu: x * (x > t), clipped to [0, max_value], minus slope * relu(t - x).
+    clipped = LegacyReLU(max_value=2.0, negative_slope=0.25, threshold=-0.5)
+    np.testing.assert_array_equal(np.asarray(clipped(x)), [[-0.375, -0.125, 0, 0, 0, 0.5, 1.5, 2.0]])
+    unclipped = LegacyReLU(negative_slope=0.25, threshold=-0.5)
+    np.testing.assert_array_equal(np.asarray(unclipped(x)), [[-0.375, -0.125, 0, -0.25, 0, 0.5, 1.5, 3.0]])
+    assert LegacyReLU.from_config(clipped.get_config()).threshold == -0.5

@@ -15,6 +15,8 @@ The facts (``legacy_reference/eras/tf_keras1_15/README.md``, each with the genui
   ``axis`` on ``BatchNormalization``, ``causal`` on ``Attention``, the unused ``kernel_*`` keys of
   ``SeparableConv1D/2D``, ``trainable`` on ``SpatialDropout*``, ``input_length`` on ``Embedding``,
   ``batch_input_shape`` on inner layers, a Sequential's ``build_input_shape``.
+* ``ReLU`` took a negative ``threshold`` (``relu_layer``), which tf.keras 2 and Keras 3 refuse: every
+  ``ReLU`` is rebuilt as ``LegacyReLU``, Keras 2's ``backend.relu``.
 * Recurrent defaults: ``recurrent_activation='hard_sigmoid'`` (slope 0.2) and GRU ``reset_after=False``
   (the configs say so; a weights-only file does not: ``recurrent_defaults``).
 * TensorFlow 1.4-1.12 (``keras_version`` before "2.2.4-tf") did not force zeros in a masked
@@ -26,7 +28,7 @@ The facts (``legacy_reference/eras/tf_keras1_15/README.md``, each with the genui
 from packaging.version import InvalidVersion, Version
 
 from ... import errors
-from ...layers.activations import LegacyThresholdedReLU
+from ...layers.activations import LegacyReLU, LegacyThresholdedReLU
 from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyConnected2D
 from .. import rewrites
 from ..rewrites import RewriteSet
@@ -101,8 +103,9 @@ _REWRITES = [
     rewrites.drop_initializer_dtype,
     *rewrites.TF_KERAS_LAYER_REWRITES,
 ]
-_CUSTOM_OBJECTS = {"ThresholdedReLU": LegacyThresholdedReLU, "LocallyConnected1D": LegacyLocallyConnected1D,
-                   "LocallyConnected2D": LegacyLocallyConnected2D}
+#: ``ReLU``: tf.keras 1.x's took a negative threshold, which tf.keras 2 and Keras 3 refuse (``LegacyReLU``).
+_CUSTOM_OBJECTS = {"ThresholdedReLU": LegacyThresholdedReLU, "ReLU": LegacyReLU,
+                   "LocallyConnected1D": LegacyLocallyConnected1D, "LocallyConnected2D": LegacyLocallyConnected2D}
 
 #: tf.keras of TensorFlow 1.13-1.15: its facts in the order they are rewritten.
 SOURCE = Source(

@@ -32,6 +32,7 @@ import re
 from packaging.version import InvalidVersion, Version
 
 from ... import errors
+from ..._keras.flavour import MULTI_HEAD_ATTENTION_NEEDS_BUILD_SHAPES
 from ...layers.activations import LegacyThresholdedReLU
 from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyConnected2D
 from ...layers.multi_head_attention import LegacyMultiHeadAttention
@@ -121,11 +122,17 @@ def dtype_policy_by_name(class_name, config):
     return isinstance(name, str)
 
 
-@layer_rewrite("Later tf.keras wrote MultiHeadAttention's build shapes (query_shape, key_shape, value_shape) "
-               "into its config; Keras 3 refuses them and builds the layer when it is called.")
-def multi_head_attention_drops_build_shapes(class_name, config):
-    attention = class_name in ("MultiHeadAttention", LegacyMultiHeadAttention.__name__)
-    found = [key for key in _ATTENTION_BUILD_SHAPES if key in config] if attention else []
+@layer_rewrite("tf.keras 2.10+ wrote MultiHeadAttention's build shapes (query_shape, key_shape, value_shape) "
+               "into its config, 2.4-2.9 did not; Keras 3 refuses them, tf.keras 2.10-2.15 require them (None: the "
+               "layer builds when called), so they are dropped or completed as the running Keras takes them.")
+def multi_head_attention_build_shapes(class_name, config):
+    if class_name not in ("MultiHeadAttention", LegacyMultiHeadAttention.__name__):
+        return False
+    if MULTI_HEAD_ATTENTION_NEEDS_BUILD_SHAPES:
+        missing = [key for key in _ATTENTION_BUILD_SHAPES if key not in config]
+        config.update(dict.fromkeys(missing))
+        return bool(missing)
+    found = [key for key in _ATTENTION_BUILD_SHAPES if key in config]
     for key in found:
         del config[key]
     return bool(found)
@@ -228,7 +235,7 @@ def _rewrites(name, *era):
         *rewrites.TF_KERAS_LAYER_REWRITES,
         convolution_drops_groups_of_one,
         dtype_policy_by_name,
-        multi_head_attention_drops_build_shapes,
+        multi_head_attention_build_shapes,
         rewrites.optimizer_custom_prefix,
     ])
 
