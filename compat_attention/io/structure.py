@@ -182,6 +182,20 @@ def raw_tensorflow_ops_refused(subject):
                          "load its weights with compat_attention.load_legacy_weights(model, path, by_name=True)")
 
 
+@check("tf.keras LocallyConnected1D/2D(implementation=2 or 3) stored its kernel as a masked dense matrix "
+       "(2) or as the non-zero entries of a sparse one (3), not as one kernel per output position (1, the "
+       "only layout compat_attention's LocallyConnected layers hold); such a layer is refused by name.")
+def locally_connected_dense_kernels_refused(subject):
+    for position, class_name, config, _ in subject.nodes:
+        implementation = config.get("implementation", 1) if isinstance(config, dict) else 1
+        if class_name in ("LocallyConnected1D", "LocallyConnected2D") and implementation != 1:
+            subject.fail("is a %s with implementation=%r, whose kernel layout this loader does not convert to "
+                         "implementation=1's" % (class_name, implementation), layer=position,
+                         error=errors.UnsupportedVersionError,
+                         fix="load and re-save it with implementation=1 on the Keras that wrote it, or rebuild "
+                             "the model in code without the layer")
+
+
 def _layer_shape(subject, position, class_name, config, depth):
     """One layer of the walk: a class name, a config object, a name, a wrapped layer if a wrapper."""
     if not isinstance(class_name, str) or not class_name:

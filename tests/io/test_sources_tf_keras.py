@@ -187,3 +187,14 @@ def test_tf_keras1_relu_is_keras_2s_with_a_negative_threshold():
     unclipped = LegacyReLU(negative_slope=0.25, threshold=-0.5)
     np.testing.assert_array_equal(np.asarray(unclipped(x)), [[-0.375, -0.125, 0, -0.25, 0, 0.5, 1.5, 3.0]])
     assert LegacyReLU.from_config(clipped.get_config()).threshold == -0.5
+
+
+def test_locally_connected_of_another_implementation_is_refused_truly():
+    from compat_attention import errors, load_legacy_model
+
+    path = os.path.join(ERAS, "tf_keras1_15", "locally_connected_implementation.h5")
+    with pytest.raises(errors.UnsupportedVersionError) as caught:
+        load_legacy_model(path)
+    message = str(caught.value)
+    assert message.startswith(path + ": layer ") and "\n" not in message
+    assert "is a LocallyConnected1D with implementation=2, whose kernel layout this loader does not convert" in message

@@ -33,7 +33,7 @@ from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyC
 from .. import rewrites
 from ..rewrites import RewriteSet
 from ..source import Source
-from ..structure import check
+from ..structure import check, locally_connected_dense_kernels_refused
 from ..tells import TF1, makes_masks, tensorflow_tells
 
 #: The keras_version tf.keras wrote from TensorFlow 1.13 to 1.15 (and TensorFlow 2.0, see the module doc).
@@ -113,6 +113,7 @@ SOURCE = Source(
     keras_versions=("2.",),
     rewrites=RewriteSet("tf.keras of TensorFlow 1.13-1.15", _REWRITES),
     custom_objects=_CUSTOM_OBJECTS,
+    checks=(locally_connected_dense_kernels_refused,),
     weights_only_fix=_FIX,
     recurrent_defaults=recurrent_defaults,
     read_as=read_as,
@@ -125,7 +126,7 @@ OLDER = Source(
     "tf.keras of TensorFlow 1.4-1.12",
     keras_versions=("2.",),
     rewrites=RewriteSet("tf.keras of TensorFlow 1.4-1.12", _REWRITES),
-    checks=(older_masked_wrappers_refused,),
+    checks=(older_masked_wrappers_refused, locally_connected_dense_kernels_refused),
     custom_objects=_CUSTOM_OBJECTS,
     weights_only_fix=_FIX,
     recurrent_defaults=recurrent_defaults,

@@ -40,7 +40,7 @@ from .. import rewrites
 from ..configs import layer_entries
 from ..rewrites import MASKED_STEPS_KEPT, RewriteSet, layer_rewrite, model_rewrite
 from ..source import Source
-from ..structure import check
+from ..structure import check, locally_connected_dense_kernels_refused
 from ..tells import TF1, TF2, holds_recurrent_weights, makes_masks, tensorflow_tells
 
 #: The keras_version of TensorFlow 2.0 (and tf.keras 1.13-1.15), and of TensorFlow 2.1-2.2.
@@ -247,7 +247,8 @@ _CUSTOM_OBJECTS = {"ThresholdedReLU": LegacyThresholdedReLU, "LocallyConnected1D
 
 
 def _source(name, era_rewrites, note, defaults=recurrent_defaults, checks=(), read=None):
-    return Source(name, keras_versions=("2.",), rewrites=_rewrites(name, *era_rewrites), checks=checks,
+    return Source(name, keras_versions=("2.",), rewrites=_rewrites(name, *era_rewrites),
+                  checks=(locally_connected_dense_kernels_refused, *checks),
                   custom_objects=_CUSTOM_OBJECTS, weights_only_fix=_FIX, recurrent_defaults=defaults, read_as=read,
                   note=note)
 
