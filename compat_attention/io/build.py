@@ -241,6 +241,9 @@ def assign_weights(model, legacy, by_name=True, check=None):
         check: None, or ``check(pairs, legacy)`` called with ``[(target layer, stored
             layer name)]`` before the shapes are compared (e.g. ``targets.check_targets``).
 
+    The arrays go through the file's source's ``convert_weights`` first, where it has one; the
+    ``(target layer, stored layer name)`` pairs are kept as ``legacy.targets`` (for the optimizer state).
+
     Raises:
         WeightMismatchError: before any weight is set, when something does not fit.
     """
@@ -264,6 +267,11 @@ def assign_weights(model, legacy, by_name=True, check=None):
         names = [name for name, _ in stored]
     if check is not None:
         check([(layer, name) for (layer, _), name in zip(pairs, names)], legacy)
+    convert = getattr(legacy.source, "convert_weights", None)
+    if convert is not None:
+        pairs = [(layer, arrays) for layer, _, arrays in
+                 convert([(layer, name, arrays) for (layer, arrays), name in zip(pairs, names)], legacy)]
+    legacy.targets = [(layer, name) for (layer, _), name in zip(pairs, names)]
     for layer, arrays in pairs:
         expected = [tuple(w.shape) for w in layer.weights]
         found = [tuple(a.shape) for _, a in arrays]

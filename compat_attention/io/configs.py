@@ -84,3 +84,20 @@ def walk(model_config):
             yield from walk_layer((index, entry), entry.get("class_name"), entry.get("config"))
         else:
             yield (index, entry), None, None, 0
+
+
+def walk_entries(model_config):
+    """Yield every layer entry ``{"class_name": ..., "config": ...}`` of ``model_config`` that is a dict with
+    a dict config, the wrapper before the layer it wraps: for the rewrites that change a layer's class.
+
+    Example:
+
+    >>> model = {"class_name": "Sequential", "config": [
+    ...     {"class_name": "TimeDistributed", "config": {"layer": {"class_name": "Dense", "config": {}}}}]}
+    >>> [entry["class_name"] for entry in walk_entries(model)]
+    ['TimeDistributed', 'Dense']
+    """
+    for entry in layer_entries(model_config):
+        while isinstance(entry, dict) and isinstance(entry.get("config"), dict):
+            yield entry
+            entry = entry["config"].get("layer")

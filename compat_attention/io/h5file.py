@@ -26,6 +26,11 @@ _TF_KERAS_2_13_LAYERS = "_layer_checkpoint_dependencies"  # "layers" of tf.keras
 #: The deepest nesting of a config's JSON (Keras 2 configs nest about 10).
 MAX_JSON_DEPTH = 100
 
+#: The ``keras_version`` of a file that records none: Keras 1 wrote none in ``save_weights`` files (nor on a
+#: model file's weights group), Keras 2 always does, and Keras 2's own loader read a missing one as Keras 1
+#: (``topology.load_weights_from_hdf5_group``). The Keras 1 source checks the weight names agree.
+UNRECORDED_VERSION = "1.x"
+
 
 class LegacyFile(object):
     """What a model file of an older Keras holds, read once, the file closed again.
@@ -45,6 +50,8 @@ class LegacyFile(object):
         max_parameters: the cap it was read under (``resources.parameter_limit``).
         stored_parameters: dict layer name -> the parameters the file stores for it.
         source: the ``Source`` that wrote it, once picked (``loader.pick_source``), else None.
+        version_recorded: whether the file records its ``keras_version`` (else ``UNRECORDED_VERSION``).
+        targets: ``[(layer, stored layer name)]`` its weights went into, once assigned (``build.assign_weights``).
     """
 
     def __init__(self, path, keras_version, backend, model_config, training_config, weights,
@@ -62,6 +69,8 @@ class LegacyFile(object):
         self.max_parameters = max_parameters
         self.stored_parameters = parameters_by_layer(weights or {})
         self.source = None
+        self.version_recorded = True
+        self.targets = []
 
 
 def parameters_by_layer(weights):
@@ -297,7 +306,7 @@ def _read_open_file(path, handle, limit, keras_versions, optimizer_weights):
             path, "is HDF5 but holds no Keras model or weights (no 'model_config' or 'layer_names')",
             "pass a file written by Keras model.save() or model.save_weights()",
         )
-    raw_version = attrs.get("keras_version", group.attrs.get("keras_version", "unknown"))
+    raw_version = attrs.get("keras_version", group.attrs.get("keras_version", UNRECORDED_VERSION))
     version = raw_version.decode("utf-8", "replace") if isinstance(raw_version, bytes) else str(raw_version)
     if keras_versions is not None and not version.startswith(tuple(keras_versions)):
         raise unsupported_version(path, version, keras_versions)
@@ -310,6 +319,7 @@ def _read_open_file(path, handle, limit, keras_versions, optimizer_weights):
                          if "training_config" in attrs else None),
         weights=None, has_optimizer_weights="optimizer_weights" in handle, max_parameters=limit,
     )
+    legacy.version_recorded = "keras_version" in attrs or "keras_version" in group.attrs
     legacy.weights = _read_weights(path, group, limit)
     legacy.stored_parameters = parameters_by_layer(legacy.weights)
     if optimizer_weights:

@@ -28,13 +28,13 @@ from .boundary import wrapped
 from .build import LayerFactory, assign_weights, build_model
 from .h5file import read_legacy_file, unsupported_version
 from .resources import check_resources
-from .sources import attention_package, keras2_0, tf_keras1, tf_keras2
+from .sources import attention_package, keras1_2, keras2_0, tf_keras1, tf_keras2
 from .structure import check_structure
 from .targets import check_targets
 from .training import compile_model
 
 #: The sources, most specific first: a file goes to the first that recognises it.
-SOURCES = (attention_package.SOURCE, tf_keras1.SOURCE, tf_keras2.SOURCE, keras2_0.SOURCE)
+SOURCES = (attention_package.SOURCE, tf_keras1.SOURCE, tf_keras2.SOURCE, keras2_0.SOURCE, keras1_2.SOURCE)
 
 #: The beginnings of the ``keras_version`` values some source reads: the readers refuse any other
 #: before reading further.
@@ -127,11 +127,12 @@ def load(path, source=None, compile=False, custom_objects=None, allow_lambda=Fal
                                         source.weights_only_fix)
     with wrapped(legacy.path, "loading the model"):
         subject = check_structure(legacy.path, legacy.model_config)
+        subject.legacy = legacy
         check_resources(subject, legacy.stored_parameters, legacy.max_parameters,
                         {**source.custom_objects, **(custom_objects or {})})
         for check in source.checks:
             check(subject)
-        config, _ = source.rewrites.plan(legacy.model_config)
+        config, _ = source.rewrites.plan(legacy.model_config, legacy)
         model = build_model(config, LayerFactory(legacy.path, source, custom_objects, allow_lambda))
         if legacy.format == "h5":
             assign_weights(model, legacy, by_name=True)

@@ -32,7 +32,7 @@ def inspect_legacy_file(path):
     if not legacy.is_weights_only:
         check_structure(legacy.path, legacy.model_config)
         model_class = legacy.model_config["class_name"]
-        config, planned = source.rewrites.plan(legacy.model_config)
+        config, planned = source.rewrites.plan(legacy.model_config, legacy)
         layer_classes = {l.get("name") or l["config"].get("name"): l["class_name"] for l in config["config"]["layers"]}
         lambdas = [layer.get("name", "lambda") for _, class_name, layer, _ in walk(legacy.model_config)
                    if class_name == "Lambda"]

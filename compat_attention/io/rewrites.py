@@ -5,7 +5,10 @@ Each rewrite is one small function fixing ONE legacy fact, marked with the fact 
 * a model rewrite (``@model_rewrite``) takes the model config (``{"class_name": ..., "config": ...}``);
 * a layer rewrite (``@layer_rewrite``) takes one layer's ``(class_name, config)`` and also runs on
   the layers wrappers hold (``configs.walk``: the wrapped layer first);
-* a training rewrite (``@training_rewrite``) takes the training config.
+* a training rewrite (``@training_rewrite``) takes the training config;
+* a file rewrite (``@file_rewrite``) takes the model config and the ``LegacyFile`` it came from, for a
+  fact the config alone does not tell (a shape only the stored weights show, the backend only the
+  weight names show); it runs among the model rewrites, in the listed order.
 
 Each returns True when it changed something, so that ``inspect`` lists what was rewritten and why.
 Nothing is registered anywhere: each source (``io/sources/``) lists the rewrites it applies, in
@@ -21,8 +24,9 @@ from ..layers.activations import LEGACY_HARD_SIGMOID
 from ..layers.recurrent import LegacyGRU, LegacyLSTM, LegacySimpleRNN
 from .configs import layer_entries, walk
 
-#: What a rewrite takes: the model config, one layer's ``(class_name, config)``, or the training config.
-KINDS = ("model", "layer", "training")
+#: What a rewrite takes: the model config, one layer's ``(class_name, config)``, the training config, or
+#: the model config and the file.
+KINDS = ("model", "layer", "training", "file")
 
 
 def _marker(kind):
@@ -36,7 +40,7 @@ def _marker(kind):
     return rewrite
 
 
-model_rewrite, layer_rewrite, training_rewrite = (_marker(kind) for kind in KINDS)
+model_rewrite, layer_rewrite, training_rewrite, file_rewrite = (_marker(kind) for kind in KINDS)
 
 
 class RewriteSet(object):
@@ -44,8 +48,9 @@ class RewriteSet(object):
 
     Args:
         name: the source, for messages (e.g. ``"Keras 2.0.x"``).
-        rewrites: functions marked by ``model_rewrite``, ``layer_rewrite`` or ``training_rewrite``,
-            in the order they run (model rewrites first, then per layer the layer rewrites).
+        rewrites: functions marked by ``model_rewrite``, ``file_rewrite``, ``layer_rewrite`` or
+            ``training_rewrite``, in the order they run (model and file rewrites first, then per layer
+            the layer rewrites).
 
     Example:
 
@@ -62,7 +67,8 @@ class RewriteSet(object):
         self.rewrites = tuple(rewrites)
         for fn in self.rewrites:
             if getattr(fn, "kind", None) not in KINDS:
-                raise TypeError("%r is not marked as a rewrite (model_rewrite, layer_rewrite, training_rewrite)" % fn)
+                raise TypeError("%r is not marked as a rewrite (model_rewrite, layer_rewrite, training_rewrite, "
+                                "file_rewrite)" % fn)
 
     def of_kind(self, kind):
         """The rewrites of ``kind`` (``'model'``, ``'layer'``, ``'training'``), in order."""
@@ -83,15 +89,22 @@ class RewriteSet(object):
         """The legacy fact behind rewrite ``name``."""
         return self.find(name).fact
 
-    def plan(self, model_config):
+    def plan(self, model_config, legacy=None):
         """Rewrite a copy of ``model_config`` (checked by ``structure.STRUCTURE``); the input is left untouched.
+
+        Args:
+            model_config: the model config as read.
+            legacy: the ``LegacyFile`` it was read from, for the file rewrites (None: they do not run).
 
         Returns:
             ``(model_config, applied)``: the rewritten copy and the list of
             ``(rewrite name, layer name or None)`` that changed something.
         """
         config = copy.deepcopy(model_config)
-        applied = [(fn.__name__, None) for fn in self.of_kind("model") if fn(config)]
+        applied = []
+        for fn in self.rewrites:
+            if (fn.kind == "model" and fn(config)) or (fn.kind == "file" and legacy is not None and fn(config, legacy)):
+                applied.append((fn.__name__, None))
         layer_rewrites = self.of_kind("layer")
         layers = {}  # top-level index -> its walk, the wrapper first
         for (index, _), class_name, layer_config, _ in walk(config):
@@ -261,6 +274,35 @@ def optimizer_custom_prefix(training_config):
         optimizer["class_name"] = name[len("Custom>"):]
         return True
     return False
+
+
+# -- Keras 1 and Keras 2.0.x: the Keras 1 layers Keras 2.0-2.1 kept in keras.legacy ------------------
+
+#: Keras 1's argument names of its dense layers and Keras 2's (Keras 2.0.8's ``legacy_dense_support``).
+KERAS_1_DENSE_NAMES = (("output_dim", "units"), ("init", "kernel_initializer"), ("W_regularizer", "kernel_regularizer"),
+                       ("b_regularizer", "bias_regularizer"), ("W_constraint", "kernel_constraint"),
+                       ("b_constraint", "bias_constraint"), ("bias", "use_bias"))
+
+
+def renamed(config, pairs):
+    """Rename the keys ``config`` has among ``pairs`` (``(old, new)``) in place; whether any was renamed."""
+    changed = False
+    for old, new in pairs:
+        if old in config:
+            config[new] = config.pop(old)
+            changed = True
+    return changed
+
+
+@layer_rewrite("Keras 1's Highway and MaxoutDense (kept by Keras 2.0-2.1 in keras.legacy.layers with their Keras 1 "
+               "arguments) are ours, with Keras 2's argument names: output_dim -> units, init -> "
+               "kernel_initializer, W_/b_regularizer and constraint -> kernel_/bias_, bias -> use_bias; input_dim "
+               "(the Input gives it) is dropped.")
+def highway_maxout_keras2_names(class_name, config):
+    if class_name not in ("Highway", "MaxoutDense"):
+        return False
+    changed = renamed(config, KERAS_1_DENSE_NAMES)
+    return config.pop("input_dim", "absent") != "absent" or changed
 
 
 # -- tf.keras 1 and 2 (TensorFlow 1.x and 2.x) ---------------------------------------------------------

@@ -25,6 +25,14 @@ class Source(object):
         custom_objects: layer classes its files name that Keras lacks or computes otherwise.
         make_layer: None, or ``fn(factory, class_name, config) -> layer`` for the layers it makes
             itself (None: ``factory.make_standard`` makes every layer).
+        convert_weights: None (its files store weights as the rebuilt layers hold them), or
+            ``fn(pairs, legacy) -> pairs`` over ``[(target layer, stored layer name, [(name, array)])]``:
+            the stored arrays in the layout of the layers they go into (``build.assign_weights``).
+        optimizer_state: None (Keras 2.0.x's layout), or ``fn(legacy, class_name, variables) ->
+            (iterations or None, {role: [arrays in the order of variables]})``, the optimizer state its
+            file stores (``training.restore_slots``; roles as ``_keras/optimizers.py`` names them).
+        layer_settings: None, or ``fn(layer config) -> {key: value}``: what one of its layer configs states
+            of ``recurrent_defaults``' keys, where its configs name them otherwise (``targets``).
         read_as: None, or ``fn(legacy) -> Source or None``: the reading of one file (a ``LegacyFile``,
             its configs, weight names and shapes) that this producer's files need, where its eras
             computed differently and the file itself tells which (None: not this producer's file);
@@ -34,7 +42,8 @@ class Source(object):
     """
 
     def __init__(self, name, keras_versions, rewrites, weights_only_fix, recurrent_defaults, evidence=None,
-                 checks=(), custom_objects=None, make_layer=None, read_as=None, note=None):
+                 checks=(), custom_objects=None, make_layer=None, convert_weights=None, optimizer_state=None,
+                 layer_settings=None, read_as=None, note=None):
         self.name = name
         self.keras_versions = tuple(keras_versions)
         self.rewrites = rewrites
@@ -44,6 +53,9 @@ class Source(object):
         self.checks = tuple(checks)
         self.custom_objects = dict(custom_objects or {})
         self.make_layer = make_layer
+        self.convert_weights = convert_weights
+        self.optimizer_state = optimizer_state
+        self.layer_settings = layer_settings
         self.read_as = read_as
         self.note = note
 

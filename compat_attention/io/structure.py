@@ -60,6 +60,8 @@ class Subject(object):
         self.stored = stored
         self.max_parameters = max_parameters
         self.custom_objects = custom_objects or {}
+        #: The ``LegacyFile`` itself, for a source's checks that read more than the config (set by the loader).
+        self.legacy = None
         # Meaningful once model_config_shape and layer_entries_shape passed.
         self.body = model_config.get("config") if isinstance(model_config, dict) else None
         self.is_functional = isinstance(model_config, dict) and model_config.get("class_name") != "Sequential"

@@ -8,7 +8,10 @@ changed since Keras 2.0.8, silently:
   ``'sigmoid'`` the default, and Keras 3 also redefined ``hard_sigmoid`` with slope 1/6).
   With a modern default LSTM the tutorial model predicts 0.106 away from 2017's.
 * GRU had no ``reset_after`` (that is, ``False``); modern GRUs default to ``True`` (whose
-  bias has another shape, so the weights would not even fit).
+  bias has another shape, so the weights would not even fit);
+* where the era says ``masked_steps='repeat'`` (Keras 1), a recurrent layer repeated its last output at
+  masked steps even inside a ``Bidirectional``, which forces zeros there today: a target that outputs
+  zeros at masked steps and receives a mask is refused.
 
 ``check_targets`` compares, for each (target layer, stored layer name) pair, what the
 file's config says (where it does not say, and for a weights-only file, the defaults of the era
@@ -18,6 +21,7 @@ and refuses the load with one line naming the layer and the argument to pass.
 
 from .. import errors
 from .._keras.flavour import keras
+from .._keras.internals import call_mask
 from ..layers.activations import LEGACY_HARD_SIGMOID, legacy_hard_sigmoid
 from .configs import walk
 
@@ -38,11 +42,17 @@ def _file_layer_configs(legacy):
     return found
 
 
+#: The recurrent classes whose settings are checked.
+_RECURRENT = ("LSTM", "GRU", "SimpleRNN")
+
+
 def _recurrent_parts(layer):
-    """The LSTM/GRU layers a target layer runs (itself, or both directions of a Bidirectional)."""
+    """``[(class name, layer)]`` of the LSTM/GRU/SimpleRNN layers (subclasses too: ``LegacyLSTM`` is an
+    LSTM) a target layer runs: itself, or both directions of a Bidirectional."""
     parts = [getattr(layer, "forward_layer", None), getattr(layer, "backward_layer", None)]
     parts = [p for p in parts if p is not None] or [getattr(layer, "layer", None) or layer]
-    return [p for p in parts if type(p).__name__ in ("LSTM", "GRU") and hasattr(p, "cell")]
+    return [(kind, p) for p in parts for kind in _RECURRENT
+            if isinstance(p, getattr(keras.layers, kind)) and hasattr(p, "cell")]
 
 
 def _same_activation(function, name):
@@ -88,13 +98,14 @@ def check_targets(pairs, legacy):
             default is one of two the file does not tell apart, saying so).
     """
     defaults, configs = legacy.source.recurrent_defaults(legacy.keras_version), _file_layer_configs(legacy)
+    settings = legacy.source.layer_settings or (lambda config: config)
     for target, stored_name in pairs:
-        saved = dict(defaults, **{k: v for k, v in configs.get(stored_name, {}).items() if k in defaults})
-        if "reset_after" not in configs.get(stored_name, {}):
+        stated = settings(configs.get(stored_name, {}))
+        saved = dict(defaults, **{k: v for k, v in stated.items() if k in defaults})
+        if "reset_after" not in stated:
             shown = stored_reset_after((legacy.weights or {}).get(stored_name))
             saved["reset_after"] = saved["reset_after"] if shown is None else shown
-        for part in _recurrent_parts(target):
-            kind = type(part).__name__
+        for kind, part in _recurrent_parts(target):
             if kind == "GRU" and isinstance(saved["reset_after"], tuple):
                 raise _undecided(legacy, target, kind, stored_name, "reset_after", saved["reset_after"])
             if kind == "GRU" and bool(getattr(part.cell, "reset_after", False)) != bool(saved["reset_after"]):
@@ -103,11 +114,20 @@ def check_targets(pairs, legacy):
                     "reset_after=%s" % (target.name, part.cell.reset_after, stored_name, legacy.keras_version,
                                         saved["reset_after"]),
                     "build it with GRU(..., reset_after=%s)" % saved["reset_after"])
+            if saved.get("masked_steps") == "repeat" and getattr(part, "zero_output_for_mask", False) and \
+                    call_mask(target) is not None:
+                raise errors.WeightMismatchError(
+                    legacy.path, "layer %r runs a %s that outputs zeros at masked steps (a Bidirectional forces "
+                    "that), but the file's %r (Keras %s) repeated its last output there; its numbers would differ"
+                    % (target.name, kind, stored_name, legacy.keras_version),
+                    "build it with compat_attention.layers.recurrent.Legacy%s, which keeps them, or pass "
+                    "check_defaults=False to load anyway" % kind)
             for key in ("activation", "recurrent_activation"):
                 name = saved[key]
                 if isinstance(name, tuple):
                     raise _undecided(legacy, target, kind, stored_name, key, name)
-                if isinstance(name, str) and not _same_activation(getattr(part.cell, key), name):
+                if hasattr(part.cell, key) and isinstance(name, str) and not _same_activation(getattr(part.cell, key),
+                                                                                               name):
                     raise errors.WeightMismatchError(
                         legacy.path, "layer %r (%s) does not compute %s=%r as the file's layer %r (Keras %s) did; "
                         "its numbers would differ" % (target.name, kind, key, name, stored_name, legacy.keras_version),

@@ -38,8 +38,8 @@ from .._keras import optimizers as slots
 from .._keras.flavour import keras
 from .boundary import wrapped
 
-#: Keras 2.0.8 optimizer classes whose hyperparameters and state are restored.
-RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD")
+#: Keras 2.0.8 (and Keras 1) optimizer classes whose hyperparameters and state are restored.
+RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD", "Adadelta", "Adamax", "Nadam")
 
 #: Keras 2.0.8 config keys passed on as they are, per restored class (``lr`` and ``decay`` apart).
 _HYPER = {
@@ -47,6 +47,9 @@ _HYPER = {
     "RMSprop": ("rho", "epsilon"),
     "Adagrad": ("epsilon",),
     "SGD": ("momentum", "nesterov"),
+    "Adadelta": ("rho", "epsilon"),
+    "Adamax": ("beta_1", "beta_2", "epsilon"),
+    "Nadam": ("beta_1", "beta_2", "epsilon"),
 }
 
 #: How Keras 2.0.x named its optimizer slots (``training/Adam/Variable_3:0``): unnamed ``K.zeros``.
@@ -83,7 +86,12 @@ def compile_model(model, legacy, custom_objects=None):
         optimizer = make_optimizer(optimizer_config)
         model.compile(optimizer=optimizer, loss=training_config.get("loss"), metrics=training_config.get("metrics"),
                       loss_weights=training_config.get("loss_weights"))
-        restore_slots(model, optimizer, optimizer_config.get("class_name"), legacy.optimizer_weights, legacy.path)
+        class_name = optimizer_config.get("class_name")
+        state = legacy.source.optimizer_state
+        restore_slots(model, optimizer, class_name, legacy.optimizer_weights, legacy.path,
+                      state=None if state is None else lambda variables: state(legacy, class_name, variables))
+        if class_name == "Nadam" and legacy.optimizer_weights:
+            restore_momentum_schedule(optimizer, optimizer_config["config"])
 
 
 # -- loss and metric names ----------------------------------------------------------------------
@@ -217,6 +225,8 @@ def make_optimizer(optimizer_config):
     if learning_rate is not None:
         decay = float(config.get("decay") or 0.0)
         kwargs["learning_rate"] = slots.inverse_time_decay(learning_rate, decay) if decay > 0 else learning_rate
+    if optimizer_config["class_name"] == "Nadam":  # Keras 1/2.0: momentum schedule 0.96 ** (t * schedule_decay)
+        return (slots.LegacyNadam or cls)(schedule_decay=config.get("schedule_decay", 0.004), **kwargs)
     return cls(**kwargs)
 
 
@@ -244,11 +254,29 @@ def split_optimizer_weights(class_name, stored, count):
     return iterations, {role: arrays[i * count:(i + 1) * count] for i, role in enumerate(roles)}
 
 
-def restore_slots(model, optimizer, class_name, stored, path):
+def restore_momentum_schedule(optimizer, config):
+    """Set Nadam's momentum schedule, which Keras 1 and 2.0 did not save, from the restored iteration count.
+
+    Keras 1.2 and 2.0 kept the product ``prod_{t=1..iterations} beta_1 * (1 - 0.5 * 0.96 ** (t *
+    schedule_decay))`` (``m_schedule``) out of the optimizer's weights: a reloaded Nadam restarted it at 1
+    (its next step then differs by 4.6e-3 on the era's file); rebuilt from ``iterations`` it is exact.
+    """
+    decay = config.get("schedule_decay", 0.004)
+    beta_1 = float(config.get("beta_1", 0.9))
+    steps = int(np.asarray(optimizer.iterations))
+    product = float(np.prod([beta_1 * (1.0 - 0.5 * 0.96 ** (t * decay)) for t in range(1, steps + 1)]))
+    slots.set_momentum_schedule(optimizer, product)
+
+
+def restore_slots(model, optimizer, class_name, stored, path, state=None):
     """Set ``optimizer``'s slots and iteration count from the file's optimizer weights.
 
     A file without optimizer state, with an optimizer whose state is not restored, or with state
     not in Keras 2.0.x's layout keeps the fresh slots (a ``UserWarning`` says so in the last two cases).
+
+    Args:
+        state: None (Keras 2.0.x's layout), or ``fn(variables) -> (iterations, {role: arrays})``, the
+            state as the file's source reads it (``Source.optimizer_state``).
 
     Raises:
         WeightMismatchError: the stored state does not fit the model's trainable weights.
@@ -261,11 +289,14 @@ def restore_slots(model, optimizer, class_name, stored, path):
     if not stored:
         return
     variables = list(model.trainable_variables)
-    if not all(_KERAS_2_0_SLOT.search(name) for name, a in stored if a.shape != () or "iterations" not in name):
+    if state is not None:
+        iterations, by_role = state(variables)
+    elif not all(_KERAS_2_0_SLOT.search(name) for name, a in stored if a.shape != () or "iterations" not in name):
         warnings.warn("%s: the optimizer state is not in Keras 2.0.x's layout (unnamed slot Variables); "
                       "training starts with fresh slots" % path)
         return
-    iterations, by_role = split_optimizer_weights(class_name, stored, len(variables))
+    else:
+        iterations, by_role = split_optimizer_weights(class_name, stored, len(variables))
     if by_role is None:
         raise errors.WeightMismatchError(
             path, "stores %d %s optimizer weights, which do not fit the model's %d trainable weights"

@@ -8,6 +8,8 @@ Keras 2.0.x source (``io/sources/keras2_0.py``) puts them where a wrapper holds 
 the class names are registered, and files converted by this package name them.
 """
 
+import inspect
+
 from .._keras.flavour import CAN_UNROLL_MASKED_BACKWARDS, keras, register_serializable
 
 __all__ = ["LegacyGRU", "LegacyLSTM", "LegacySimpleRNN"]
@@ -32,9 +34,14 @@ def _legacy_recurrent(base):
         def zero_output_for_mask(self, value):
             pass
 
-        def call(self, inputs, mask=None, training=None, initial_state=None):
-            return super().call(inputs, mask=None if self.ignore_mask else mask, training=training,
-                                initial_state=initial_state)
+        def call(self, *args, **kwargs):
+            if self.ignore_mask:
+                kwargs["mask"] = None
+            return super().call(*args, **kwargs)
+
+        # the base's own parameters (Keras 3 names the sequences ``sequences`` and matches ``build``'s
+        # ``sequences_shape`` to them; Keras 2 names them ``inputs``), so the layer builds on its own too
+        call.__signature__ = inspect.signature(base.call)
 
         def compute_mask(self, inputs, mask=None):
             return super().compute_mask(inputs, None if self.ignore_mask else mask)

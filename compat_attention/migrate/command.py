@@ -14,9 +14,13 @@ import sys
 
 from ..errors import UsageError
 from .api import resolve_target, sibling_resolver
-from .engine import TARGETS, migrate_module_text
+from .engine import TARGETS
+from .notebooks import NOTEBOOK_SUFFIX, migrate_file_text
+from .project import scan_project
 from .source import read_source
 
+#: The files migrated: Python programs, and Jupyter notebooks (``notebooks.py``).
+MIGRATED_SUFFIXES = (".py", NOTEBOOK_SUFFIX)
 SKIP_DIRS = {".git", ".hg", ".tox", ".venv", "venv", "__pycache__", "node_modules", "build", "dist"}
 
 
@@ -32,9 +36,10 @@ def add_parser(subparsers):
     parser = subparsers.add_parser(
         "migrate", help="rewrite Keras 2.0 programs for modern Keras (LibCST; comments kept)",
         description="Rewrite Keras 2.0.x programs (and copied legacy attention modules) for tf.keras 2 or "
-                    "Keras 3. Prints a unified diff by default; reports what it cannot migrate as "
-                    "FILE:LINE: what (rule): why; fix.")
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="Python files or folders (searched for *.py)")
+                    "Keras 3, and the code cells of Jupyter notebooks (outputs, metadata and magics kept). "
+                    "Prints a unified diff by default; reports what it cannot migrate as "
+                    "FILE:LINE: what (rule): why; fix (FILE:CELL:LINE in a notebook).")
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="Python files, notebooks or folders (searched for *.py and *.ipynb)")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff (the default)")
     mode.add_argument("--write", action="store_true", help="rewrite files in place after a .bak copy "
@@ -50,10 +55,10 @@ def add_parser(subparsers):
 
 
 def collect(paths):
-    """``[(file, relative name)]`` for the given files and the ``*.py`` files under folders.
+    """``[(file, relative name)]`` for the given files and the ``*.py``/``*.ipynb`` files under folders.
 
     Raises:
-        UsageError: a path that does not exist or is not a Python file or folder.
+        UsageError: a path that does not exist or is not a Python file, a notebook or a folder.
     """
     found = []
     for path in paths:
@@ -61,12 +66,12 @@ def collect(paths):
             for folder, dirs, files in os.walk(path):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
-                    if name.endswith(".py"):
+                    if name.endswith(MIGRATED_SUFFIXES):
                         full = os.path.join(folder, name)
                         found.append((full, os.path.relpath(full, path)))
         elif os.path.isfile(path):
-            if not path.endswith(".py"):
-                raise UsageError("%s: not a Python file; pass .py files or folders" % path)
+            if not path.endswith(MIGRATED_SUFFIXES):
+                raise UsageError("%s: not a Python file or notebook; pass .py/.ipynb files or folders" % path)
             found.append((path, os.path.basename(path)))
         else:
             raise UsageError("%s: no such file or folder; check the path" % path)
@@ -120,10 +125,11 @@ def run(args):
     if out is not None and not args.write:
         raise UsageError("--out %s: only used with --write; add --write" % out)
     target = resolve_target(args.target)
-    results = []
-    for path, rel in collect(args.paths):
-        source = read_source(path)
-        results.append((source, migrate_module_text(source.text, target, path, sibling_resolver(path)), rel))
+    results, files = [], [(path, rel, read_source(path)) for path, rel in collect(args.paths)]
+    project = scan_project((path, source.text) for path, _, source in files)  # what the other files save
+    for path, rel, source in files:
+        results.append((source, migrate_file_text(source.text, target, path, sibling_resolver(path),
+                                                  project=project), rel))
     issues = [issue for _, result, _ in results for issue in result.issues]
     changed = [entry for entry in results if entry[1].changed]
     if args.write:

@@ -25,11 +25,13 @@ class FileContext:
         target: ``'keras2'`` or ``'keras3'``.
         path: the file name used in reports.
         resolve_module: callable ``name -> source text or None`` for sibling modules.
+        project: what the other files of the project tell (``project.scan_project``: the file
+            names they save), or None for a file migrated on its own.
         issues: the :class:`Issue` list, without duplicates.
     """
 
-    def __init__(self, target, path, resolve_module):
-        self.target, self.path, self.resolve_module = target, path, resolve_module
+    def __init__(self, target, path, resolve_module, project=None):
+        self.target, self.path, self.resolve_module, self.project = target, path, resolve_module, project
         self.issues = []
 
     def report(self, line, rule, what, why, fix):
@@ -101,7 +103,7 @@ def run_rule(rule, tree, file):
     return (new, code) if code != tree.code else None
 
 
-def migrate_module_text(text, target, path, resolve_module=None, rules=None):
+def migrate_module_text(text, target, path, resolve_module=None, rules=None, project=None):
     """Run the rule pipeline over one source text (see ``migrate_source``).
 
     Args:
@@ -110,6 +112,7 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None):
         path: the file name used in reports.
         resolve_module: callable ``module name -> source text or None`` for sibling modules.
         rules: the rule classes to run, in order (default: the pipeline's ``RULES``).
+        project: the project's facts (``project.scan_project``), or None for a file on its own.
 
     Returns:
         A :class:`MigrationResult`.
@@ -123,7 +126,7 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None):
         module = cst.parse_module(text)
     except cst.ParserSyntaxError as error:
         return MigrationResult(path, text, text, [], [_syntax_issue(path, text, error)])
-    file = FileContext(target, path, resolve_module or (lambda name: None))
+    file = FileContext(target, path, resolve_module or (lambda name: None), project)
     tree, applied = Tree(module, text), []
     for rule in rules if rules is not None else RULES:
         if target not in rule.targets or not rule.triggered_by(tree.code):

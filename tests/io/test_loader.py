@@ -112,14 +112,15 @@ def _package_fixture(name):
 
 
 def test_the_sources_are_picked_from_the_files_metadata():
-    from compat_attention.io.sources import attention_package, keras2_0, tf_keras2
+    from compat_attention.io.sources import attention_package, keras2_0, tf_keras1, tf_keras2
 
     assert pick_source(read_legacy_file(oracle.golden_path("echo_seq_full.h5"))) is keras2_0.SOURCE
     assert pick_source(read_legacy_file(_package_fixture("luong_functional.h5"))) is attention_package.SOURCE
     # A weights-only file has no config to show the package's layer: its version (2.14.0) alone decides.
     assert pick_source(read_legacy_file(_package_fixture("luong_functional_weights.h5"))) is tf_keras2.SOURCE
-    assert SOURCES[0] is attention_package.SOURCE and SOURCES[-1] is keras2_0.SOURCE
-    assert all(version == "2." for version in KERAS_VERSIONS)
+    assert SOURCES[0] is attention_package.SOURCE
+    assert SOURCES.index(tf_keras1.SOURCE) < SOURCES.index(tf_keras2.SOURCE) < SOURCES.index(keras2_0.SOURCE)
+    assert set(KERAS_VERSIONS) == {"1.", "2."}
 
 
 def test_a_required_source_takes_any_file_of_its_versions_its_checks_refuse_the_rest():
@@ -129,14 +130,14 @@ def test_a_required_source_takes_any_file_of_its_versions_its_checks_refuse_the_
     assert pick_source(legacy, attention_package.SOURCE) is attention_package.SOURCE
 
 
-@pytest.mark.parametrize("version,fix", [("1.2.2", "load and re-save it with Keras 2.0.x first"),
+@pytest.mark.parametrize("version,fix", [("0.3.3", "load it with keras.models.load_model"),
                                          ("3.3.3", "load it with keras.models.load_model")])
 def test_a_file_no_source_reads_gets_one_typed_line(version, fix):
     legacy = read_legacy_file(oracle.golden_path("echo_seq.h5"))
     legacy.keras_version = version
     with pytest.raises(errors.UnsupportedVersionError) as caught:
         pick_source(legacy)
-    assert str(caught.value) == "%s: was written by Keras %s; this reader handles Keras 2.x files; %s" % (
+    assert str(caught.value) == "%s: was written by Keras %s; this reader handles Keras 1.x and 2.x files; %s" % (
         legacy.path, version, fix)
     assert caught.value.version == version
 

@@ -265,3 +265,15 @@ def test_spatial_dropout_drops_noise_shape():
     assert config == {"rate": 0.1}
     _unchanged(rewrites.spatial_dropout_drops_noise_shape, "Dropout", {"rate": 0.1, "noise_shape": None})
     _unchanged(rewrites.spatial_dropout_drops_noise_shape, "SpatialDropout2D", {"noise_shape": [1, 2]})
+
+
+# -- Keras 1 and Keras 2.0.x ------------------------------------------------------------------------
+
+def test_highway_maxout_keras2_names():
+    config = {"name": "h", "output_dim": 4, "init": "glorot_uniform", "W_regularizer": None, "b_constraint": None,
+              "bias": True, "input_dim": 3, "activation": "relu"}
+    assert rewrites.highway_maxout_keras2_names("MaxoutDense", config) is True
+    assert config == {"name": "h", "units": 4, "kernel_initializer": "glorot_uniform", "kernel_regularizer": None,
+                      "bias_constraint": None, "use_bias": True, "activation": "relu"}
+    _unchanged(rewrites.highway_maxout_keras2_names, "MaxoutDense", config)
+    _unchanged(rewrites.highway_maxout_keras2_names, "Dense", {"output_dim": 4, "input_dim": 3})

@@ -6,11 +6,14 @@ The newcomer's trap: rebuild the tutorial model with today's LSTM (recurrent_act
 no warning. Now the load is refused with one line naming the layer and the argument.
 """
 
+import os
+
 import numpy as np
 import pytest
 
 from compat_attention import LEGACY_HARD_SIGMOID, AttentionDecoder, errors, load_legacy_weights
 from compat_attention._keras.flavour import keras
+from compat_attention.layers.recurrent import LegacyLSTM
 from legacy_reference import oracle
 from support import legacy_writer
 from support.harness import numbers
@@ -147,3 +150,45 @@ def test_the_package_source_declares_tf_keras_2_defaults():
 
     assert attention_package.SOURCE.recurrent_defaults("2.14.0") == {
         "activation": "tanh", "recurrent_activation": "sigmoid", "reset_after": True}
+
+
+# Keras 1.2.2's genuine weights-only file of Embedding(mask_zero) -> Bidirectional(LSTM) -> Dense: its LSTM
+# repeated the last output at masked steps in both directions (``masked_steps='repeat'``, the era's default).
+KERAS1_DIR = os.path.join(os.path.dirname(oracle.golden_path("x")), os.pardir, "eras", "keras1_2")
+
+
+def _keras1_bidirectional(lstm_class, mask_zero=True):
+    inp = keras.Input((8,), dtype="int32")
+    h = keras.layers.Embedding(20, 6, mask_zero=mask_zero)(inp)
+    h = keras.layers.Bidirectional(lstm_class(5, return_sequences=True, recurrent_activation=LEGACY_HARD_SIGMOID))(h)
+    return keras.Model(inp, keras.layers.TimeDistributed(keras.layers.Dense(3))(h))
+
+
+def _keras1_masked():
+    data = np.load(os.path.join(KERAS1_DIR, "weights_bilstm_masked_io.npz"))
+    return os.path.join(KERAS1_DIR, "weights_bilstm_masked_weights.h5"), data["x0"], data["y0"]
+
+
+def test_a_bidirectional_that_zeroes_masked_steps_is_refused_for_a_keras_1_file():
+    path, _, _ = _keras1_masked()
+    model = _keras1_bidirectional(keras.layers.LSTM)
+    with pytest.raises(errors.WeightMismatchError) as caught:
+        load_legacy_weights(model, path)
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith(path)
+    assert "repeated its last output" in message and "LegacyLSTM" in message
+
+
+def test_the_legacy_lstm_in_the_bidirectional_gives_keras_1s_numbers_and_why_the_other_is_refused():
+    path, x, y = _keras1_masked()
+    model = load_legacy_weights(_keras1_bidirectional(LegacyLSTM), path)
+    assert np.abs(numbers(model, x)[0] - y).max() < 1e-5
+    zeroing = load_legacy_weights(_keras1_bidirectional(keras.layers.LSTM), path, check_defaults=False)
+    assert np.abs(numbers(zeroing, x)[0] - y).max() > 1e-2  # what the check prevents
+
+
+def test_an_unmasked_bidirectional_is_not_refused_for_masked_steps():
+    path, x, _ = _keras1_masked()
+    model = _keras1_bidirectional(keras.layers.LSTM, mask_zero=False)
+    load_legacy_weights(model, path)  # no mask reaches the LSTM: it computes what Keras 1's did for such input
+    assert np.isfinite(numbers(model, x)[0]).all()

@@ -21,7 +21,11 @@ import os
 import numpy as np
 import pytest
 
-from compat_attention import errors, load_legacy_model
+from compat_attention import LEGACY_HARD_SIGMOID, errors, load_legacy_model, load_legacy_weights
+from compat_attention._keras.flavour import keras
+from compat_attention.io.h5file import read_legacy_file
+from compat_attention.io.loader import pick_source
+from compat_attention.layers import recurrent
 from support.harness import numbers
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -54,13 +58,35 @@ KNOWN_GAPS = {
 }
 
 
+def _tiers(manifest):
+    """``case name -> tier`` for an era's cases that load (the CI budget runs every case on keras3 and
+    tf214 only): ``"smoke"``, the case with the most layer classes (every env); ``"cover"``, the cases
+    that, in manifest order, each bring a class no earlier one had (the principal envs: every class of
+    every era on every backend); ``"full"``, the rest."""
+    loading = [case for case in manifest["cases"] if case["expect"] == "match"]
+    if not loading:
+        return {}
+    smoke = max(loading, key=lambda case: len(set(case["classes"])))
+    tiers, seen = {smoke["name"]: "smoke"}, set(smoke["classes"])
+    for case in loading:
+        new = set(case["classes"]) - seen
+        seen |= new
+        tiers.setdefault(case["name"], "cover" if new else "full")
+    return tiers
+
+
+_TIER_MARKS = {"cover": [pytest.mark.eras_cover], "full": [pytest.mark.eras_full]}
+
+
 def _cases(expect, kind="model"):
     params = []
     for era, manifest in MANIFESTS.items():
+        tiers = _tiers(manifest)
         for case in manifest["cases"]:
             if case["expect"] == expect and case.get("kind", "model") == kind:
-                marks = [pytest.mark.xfail(reason=KNOWN_GAPS[(era, case["name"])], strict=True)] \
-                    if (era, case["name"]) in KNOWN_GAPS else []
+                marks = list(_TIER_MARKS.get(tiers.get(case["name"]), []))
+                if (era, case["name"]) in KNOWN_GAPS:
+                    marks.append(pytest.mark.xfail(reason=KNOWN_GAPS[(era, case["name"])], strict=True))
                 params.append(pytest.param(era, case, id="%s/%s" % (era, case["name"]), marks=marks))
     return params
 
@@ -97,6 +123,59 @@ def test_era_refusal_is_one_typed_line_naming_the_file(era, case, record_propert
     record_property("refused_with", type(caught.value).__name__)
 
 
+class _Namespace(object):
+    """``base`` with some attributes replaced: what ``modern_keras_code`` sees as ``keras``/``keras.layers``."""
+
+    def __init__(self, base, **replaced):
+        self._base, self._replaced = base, replaced
+
+    def __getattr__(self, name):
+        return self._replaced[name] if name in self._replaced else getattr(self._base, name)
+
+
+def _era_recurrent(kind, defaults):
+    """``kind`` (LSTM/GRU/SimpleRNN) built to compute what the era's did where the code does not say."""
+    cls = getattr(recurrent, "Legacy" + kind) if defaults.get("masked_steps") == "repeat" \
+        else getattr(keras.layers, kind)
+    preset = {"activation": defaults["activation"]}
+    if kind != "SimpleRNN":
+        preset["recurrent_activation"] = defaults["recurrent_activation"]
+    if kind == "GRU":
+        preset["reset_after"] = defaults["reset_after"]
+    preset = {k: LEGACY_HARD_SIGMOID if v == "hard_sigmoid" else v for k, v in preset.items()}
+    return lambda *args, **kwargs: cls(*args, **dict(preset, **kwargs))
+
+
+def _build(case, keras_module):
+    scope = {"keras": keras_module}
+    exec(compile(case["modern_keras_code"], "<%s modern_keras_code>" % case["name"], "exec"), scope)  # our manifest
+    return scope["model"]
+
+
+@pytest.mark.parametrize("era, case", _cases("match", kind="weights"))
+def test_era_weights_file_loads_into_todays_model_or_is_refused_naming_the_setting(era, case, record_property):
+    if "modern_keras_code" not in case:
+        pytest.skip("%s's manifest gives no modern_keras_code for %s" % (era, case["name"]))
+    path = os.path.join(ERAS, era, case["weights_file"])
+    stored = _stored(era, case)
+    xs = [stored[k] for k in case["inputs"]]
+    try:
+        model = load_legacy_weights(_build(case, keras), path)
+    except errors.WeightMismatchError as refusal:
+        # today's defaults compute something else than the era's: refused in one line naming the setting;
+        # built with the era's settings, the same code loads and matches
+        message = str(refusal)
+        assert "\n" not in message and message.startswith(path)
+        assert any(word in message for word in ("recurrent_activation", "activation", "reset_after", "Legacy"))
+        legacy = read_legacy_file(path)
+        defaults = pick_source(legacy).recurrent_defaults(legacy.keras_version)
+        layers = _Namespace(keras.layers, **{kind: _era_recurrent(kind, defaults) for kind in ("LSTM", "GRU",
+                                                                                             "SimpleRNN")})
+        model = load_legacy_weights(_build(case, _Namespace(keras, layers=layers)), path)
+        record_property("refused_with_todays_defaults", message)
+    _compare(era, case, numbers(model, xs[0] if len(xs) == 1 else xs), record_property)
+
+
 def test_every_era_folder_is_from_its_own_stack_and_small():
     assert MANIFESTS, "no era folders under %s" % ERAS
     for era, manifest in MANIFESTS.items():
@@ -120,3 +199,16 @@ def test_every_layer_class_an_era_added_has_a_case_or_a_reason():
         added = set(manifest.get("keras_layer_classes", ())) - keras_2_0_8
         missing = sorted(added - covered - set(manifest.get("uncovered", {})))
         assert not missing, "%s: layer classes without a case (and no reason in 'uncovered'): %s" % (era, missing)
+
+
+def test_the_era_tiers_still_cover_every_class_of_every_era():
+    """The principal envs run the smoke and cover cases only: together they hold every class a
+    loading case of the era holds, so no class goes untested on any backend."""
+    for era, manifest in MANIFESTS.items():
+        tiers = _tiers(manifest)
+        loading = [case for case in manifest["cases"] if case["expect"] == "match"]
+        everything = set().union(*(case["classes"] for case in loading)) if loading else set()
+        covered = set().union(*(case["classes"] for case in loading if tiers[case["name"]] != "full")) \
+            if loading else set()
+        assert covered == everything, (era, sorted(everything - covered))
+        assert sum(tier == "smoke" for tier in tiers.values()) == (1 if loading else 0), era
