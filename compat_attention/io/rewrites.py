@@ -333,19 +333,16 @@ def sequential_build_input_shape(model_config):
                "step attends to the value steps up to its own); Keras 3 and tf.keras >= 2.10 take it as the "
                "call argument use_causal_mask, so it moves from the config to each call.")
 def attention_causal_as_call_argument(model_config):
-    changed = False
-    for layer in layer_entries(model_config):
-        config = layer["config"]
-        if layer["class_name"] not in CAUSAL_ATTENTION_CLASSES or "causal" not in config:
-            continue
-        causal = config.pop("causal")
-        changed = True
-        for node in layer.get("inbound_nodes") or []:
-            if causal and node and isinstance(node[0], list) and len(node[0]) >= 3:
+    found = [layer for layer in layer_entries(model_config)
+             if layer["class_name"] in CAUSAL_ATTENTION_CLASSES and "causal" in layer["config"]]
+    for layer in found:
+        causal = layer["config"].pop("causal")
+        for node in (layer.get("inbound_nodes") or []) if causal else []:
+            if node and isinstance(node[0], list) and len(node[0]) >= 3:
                 if len(node[0]) == 3:
                     node[0].append({})
                 node[0][3]["use_causal_mask"] = True
-    return changed
+    return bool(found)
 
 
 @layer_rewrite("tf.keras BatchNormalization wrote its axis as a list ([1]); Keras 3 takes one integer.")
@@ -373,13 +370,12 @@ def separable_conv_drops_unused_kernel_keys(class_name, config):
                "({'seed': None, 'dtype': 'float32'}); TensorFlow 2's and Keras 3's take no dtype there (the "
                "layer's dtype decides), so the key is dropped.")
 def drop_initializer_dtype(class_name, config):
-    changed = False
-    for key, value in config.items():
-        settings = value.get("config") if key.endswith("_initializer") and isinstance(value, dict) else None
-        if isinstance(settings, dict) and "dtype" in settings:
-            del settings["dtype"]
-            changed = True
-    return changed
+    initializers = [value.get("config") for key, value in config.items()
+                    if key.endswith("_initializer") and isinstance(value, dict)]
+    found = [settings for settings in initializers if isinstance(settings, dict) and "dtype" in settings]
+    for settings in found:
+        del settings["dtype"]
+    return bool(found)
 
 
 @layer_rewrite("tf.keras SpatialDropout1D/2D/3D configs carried Dropout's noise_shape (always None: the layer "
