@@ -190,6 +190,21 @@ def recurrent_defaults(keras_version):
     return {"activation": "tanh", "recurrent_activation": "sigmoid", "reset_after": True}
 
 
+def early_defaults(keras_version):
+    """What a recurrent layer of TensorFlow 2.0-2.1 computed where the file does not say: ``recurrent_defaults``,
+    and inside a masked ``Bidirectional`` the previous output repeated at masked steps (``masked_steps``), as
+    the default LSTM/GRU took the cuDNN-capable path (``tf_keras2_1``'s ``weights_bilstm_masked``)."""
+    return dict(recurrent_defaults(keras_version), masked_steps="repeat")
+
+
+def early_layer_settings(config):
+    """What a TensorFlow 2.0-2.1 recurrent config states (``Source.layer_settings``): its keys, and
+    ``masked_steps`` "repeat" where the layer could take the cuDNN-capable path, else "zeros" (a GRU
+    config always names ``reset_after`` there, an LSTM's never)."""
+    kind = "GRU" if "reset_after" in config else "LSTM"
+    return dict(config, masked_steps="repeat" if cudnn_capable(kind, config) else "zeros")
+
+
 def undecided_defaults(keras_version):
     """What a recurrent layer of a "2.2.4-tf" file that tells neither era computed: TensorFlow 1.13-1.15's
     defaults (``hard_sigmoid``, ``reset_after=False``) or 2.0's (``sigmoid``, ``True``), the file cannot say
@@ -246,17 +261,18 @@ _CUSTOM_OBJECTS = {"ThresholdedReLU": LegacyThresholdedReLU, "LocallyConnected1D
                    **{cls.__name__: cls for cls in MASKED_STEPS_KEPT.values()}}
 
 
-def _source(name, era_rewrites, note, defaults=recurrent_defaults, checks=(), read=None):
+def _source(name, era_rewrites, note, defaults=recurrent_defaults, checks=(), read=None, settings=None):
     return Source(name, keras_versions=("2.",), rewrites=_rewrites(name, *era_rewrites),
                   checks=(locally_connected_dense_kernels_refused, *checks),
                   custom_objects=_CUSTOM_OBJECTS, weights_only_fix=_FIX, recurrent_defaults=defaults, read_as=read,
+                  layer_settings=settings,
                   note=note)
 
 
 #: tf.keras of TensorFlow 2.0-2.1: masked Bidirectional LSTM/GRU on the cuDNN path repeat their output.
 EARLY = _source("tf.keras of TensorFlow 2.0-2.1", [bidirectional_cudnn_path_repeats_masked_output],
                 "keras_version 2.2.4-tf with TensorFlow 2's tells only, or 2.3.0-tf with recurrent weights "
-                "named without their cell's scope")
+                "named without their cell's scope", defaults=early_defaults, settings=early_layer_settings)
 #: A "2.2.4-tf" file that does not tell TensorFlow 1.13-1.15 from 2.0.
 UNDECIDED = _source("tf.keras 2.2.4-tf of TensorFlow 1.13-1.15 or 2.0 (the file does not tell which)",
                     [rewrites.drop_initializer_dtype],
