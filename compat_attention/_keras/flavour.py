@@ -103,6 +103,11 @@ TRANSPOSED_CONV_SAME_PADDING_EXACT = BACKEND != "torch" or Version(KERAS_VERSION
 #: and pass both states as ``initial_state``.
 BIDIRECTIONAL_RETURNS_STATES = not KERAS_3 or Version(KERAS_VERSION) >= Version("3.2.0")
 
+#: Whether the running ``MultiHeadAttention.from_config`` requires ``query_shape``, ``key_shape`` and
+#: ``value_shape`` in the config (tf.keras 2.10-2.15 pop all three: a tf.keras 2.4-2.9 config lacks them);
+#: Keras 3 refuses them, and tf.keras 2.4-2.9 take none (no ``from_config`` of its own).
+MULTI_HEAD_ATTENTION_NEEDS_BUILD_SHAPES = not KERAS_3 and "from_config" in vars(keras.layers.MultiHeadAttention)
+
 #: Keyword arguments the running ``keras.layers.RNN`` accepts besides ``cell``.
 RNN_KWARGS = (
     ("return_sequences", "return_state", "go_backwards", "stateful", "unroll", "zero_output_for_mask")

@@ -90,6 +90,20 @@ def initializer_class_name(class_name):
     return None
 
 
+def without_keras_mask(tensor):
+    """A copy of ``tensor`` that carries no Keras mask (the input itself is left as it is).
+
+    Keras 3 keeps a tensor's mask beside it (``get_keras_mask``), Keras 2 on its ``_keras_mask``
+    attribute; a fresh tensor of the same values has neither, and other layers reading ``tensor``
+    still see its mask.
+    """
+    if KERAS_3:
+        from .flavour import keras
+
+        return keras.ops.copy(tensor)
+    return tf.identity(tensor)
+
+
 def call_mask(layer, index=0):
     """The mask a model passed ``layer`` at its ``index``-th call, or None (none, or never called).
 

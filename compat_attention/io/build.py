@@ -14,6 +14,28 @@ from .configs import WRAPPER_CLASSES
 from .cudnn import convert_weights
 
 
+def is_tensor_reference(value):
+    """Whether ``value`` is a call argument that names another layer's output: ``[layer name, node index,
+    tensor index]``, as tf.keras 2.4+ wrote a tensor passed by keyword (``MultiHeadAttention``'s
+    ``value``) in an inbound node's kwargs."""
+    return (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+            and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in value[1:]))
+
+
+def tensor_references(kwargs):
+    """The tensor references (``is_tensor_reference``) among an inbound item's kwargs, nested lists and
+    dicts searched."""
+    if is_tensor_reference(kwargs):
+        return [kwargs]
+    values = kwargs.values() if isinstance(kwargs, dict) else kwargs if isinstance(kwargs, list) else ()
+    return [ref for value in values for ref in tensor_references(value)]
+
+
+def node_reads(node):
+    """The names of the layers an inbound node reads: its items' and their kwargs' tensor references."""
+    return {item[0] for item in node} | {ref[0] for item in node if len(item) > 3 for ref in tensor_references(item[3])}
+
+
 def topological_order(layers):
     """A functional model's layer entries, each after the layers it reads.
 
@@ -22,17 +44,18 @@ def topological_order(layers):
 
     Returns:
         ``(order, stuck)``: the entries in an order that builds, and the names of the layers on
-        or behind a cycle (empty when the graph is acyclic).
+        or behind a cycle (or reading a layer the model lacks; empty when the graph is acyclic).
     """
     reads = {}
     for entry in layers:
-        reads[entry["name"]] = {item[0] for node in entry["inbound_nodes"] for item in node}
+        reads[entry["name"]] = {name for node in entry["inbound_nodes"] for name in node_reads(node)}
     by_name = {entry["name"]: entry for entry in layers}
     readers = {name: [] for name in reads}
     missing = {name: len(sources) for name, sources in reads.items()}
     for name, sources in reads.items():
         for source in sources:
-            readers[source].append(name)
+            if source in readers:
+                readers[source].append(name)
     ready = [entry["name"] for entry in layers if not missing[entry["name"]]]
     order = []
     while ready:
@@ -98,6 +121,9 @@ class LayerFactory(object):
         config = dict(config)
         if class_name in WRAPPER_CLASSES and isinstance(config.get("layer"), dict):
             inner = config.pop("layer")
+            backward = config.pop("backward_layer", None)
+            if isinstance(backward, dict):  # a tf.keras Bidirectional's own backward layer
+                config["backward_layer"] = self.make(backward["class_name"], backward["config"])
             return getattr(keras.layers, class_name)(self.make(inner["class_name"], inner["config"]), **config)
         if class_name == "Lambda":
             return self._make_lambda(config)
@@ -168,6 +194,23 @@ def _output(factory, outputs_of, item, reader):
     return nodes[node][tensor]
 
 
+def _takes_initial_state(layer):
+    """Whether ``layer`` is a recurrent layer (or a Bidirectional one), which Keras 2 called on
+    ``[inputs, *initial_states]`` and modern Keras on ``inputs, initial_state=[...]``."""
+    return hasattr(layer, "cell") or hasattr(layer, "forward_layer")
+
+
+def _call_kwargs(factory, outputs_of, kwargs, reader):
+    """An inbound item's kwargs with each tensor reference (``is_tensor_reference``) made the tensor it names."""
+    if is_tensor_reference(kwargs) and kwargs[0] in outputs_of:
+        return _output(factory, outputs_of, kwargs, reader)
+    if isinstance(kwargs, dict):
+        return {key: _call_kwargs(factory, outputs_of, value, reader) for key, value in kwargs.items()}
+    if isinstance(kwargs, list):
+        return [_call_kwargs(factory, outputs_of, value, reader) for value in kwargs]
+    return kwargs
+
+
 def _build_functional(body, factory):
     outputs_of = {}  # layer name -> list of node outputs (each a list of tensors)
     index_of = {id(entry): index for index, entry in enumerate(body["layers"])}
@@ -187,9 +230,13 @@ def _build_functional(body, factory):
         outputs_of[name] = []
         for node in entry["inbound_nodes"]:
             args = [_output(factory, outputs_of, item, where) for item in node]
-            kwargs = node[0][3] if len(node[0]) > 3 else {}
+            kwargs = _call_kwargs(factory, outputs_of, node[0][3] if len(node[0]) > 3 else {}, where)
             with wrapped(factory.path, "calling " + where):
-                out = layer(args[0] if len(args) == 1 else args, **kwargs)
+                if len(args) > 1 and _takes_initial_state(layer):
+                    # Keras 2 recorded rnn(x, initial_state=[h, c]) as one node reading x, h and c.
+                    out = layer(args[0], initial_state=args[1:], **kwargs)
+                else:
+                    out = layer(args[0] if len(args) == 1 else args, **kwargs)
             outputs_of[name].append(list(out) if isinstance(out, (list, tuple)) else [out])
     inputs = [_output(factory, outputs_of, item, "input_layers") for item in body["input_layers"]]
     outputs = [_output(factory, outputs_of, item, "output_layers") for item in body["output_layers"]]
@@ -258,3 +305,5 @@ def assign_weights(model, legacy, by_name=True, check=None):
     for layer, arrays in pairs:
         with wrapped(legacy.path, "setting the weights of layer %r" % layer.name, error=errors.WeightMismatchError):
             layer.set_weights([a for _, a in arrays])
+            if hasattr(layer, "finalize_state"):  # adapted preprocessing layers (Normalization) read their state
+                layer.finalize_state()

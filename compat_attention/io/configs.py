@@ -2,18 +2,23 @@
 
 A Keras 2 model config is ``{"class_name": "Sequential" | "Model" | "Functional", "config": ...}``;
 its layers are the Sequential's bare list (Keras 2.0.x) or ``config["layers"]``, and a wrapper
-(``Bidirectional``, ``TimeDistributed``) holds its layer in ``config["layer"]``, a layer config of
-the same form. Everything that reads layer configs (structure and resource checks, rewrites,
-the builder, the weights-target check) walks them with ``walk`` or ``walk_layer``.
+(``Bidirectional``, ``TimeDistributed``) holds its layer in ``config["layer"]`` (a tf.keras
+``Bidirectional`` also its ``backward_layer``), a layer config of the same form. Everything that
+reads layer configs (structure and resource checks, rewrites, the builder, the weights-target
+check) walks them with ``walk`` or ``walk_layer``.
 
 The walk reads unchecked input without failing: an entry that is not an object, a config that is
 not a dict, comes out as it is (``None`` class name or config where there is none), and only a
-dict's ``"layer"`` that is itself a dict is entered. Judging what comes out is the caller's job
-(``structure.py``).
+dict's ``"layer"`` (or ``"backward_layer"``) that is itself a dict is entered. Judging what comes
+out is the caller's job (``structure.py``).
 """
 
 #: Layer classes that hold another layer in ``config["layer"]``.
 WRAPPER_CLASSES = ("Bidirectional", "TimeDistributed")
+
+#: The keys of a wrapper's config that hold a layer: ``layer``, and the ``backward_layer`` a tf.keras
+#: ``Bidirectional`` was given (``Bidirectional(LSTM(...), backward_layer=GRU(..., go_backwards=True))``).
+WRAPPED_KEYS = ("layer", "backward_layer")
 
 
 def layer_entries(model_config):
@@ -36,7 +41,7 @@ def layer_entries(model_config):
 
 
 def walk_layer(position, class_name, config, depth=0):
-    """Yield ``(position, class_name, config, depth)`` for a layer, then for the layer it wraps.
+    """Yield ``(position, class_name, config, depth)`` for a layer, then for the layers it wraps.
 
     Args:
         position: what the caller names the top-level layer by (``(index, entry)``), passed through.
@@ -45,12 +50,14 @@ def walk_layer(position, class_name, config, depth=0):
         depth: 0 for a top-level layer, 1 for the layer a wrapper holds, ...
 
     Yields:
-        The wrapper first, each wrapped layer after the layer that holds it.
+        The wrapper first, each wrapped layer after the layer that holds it (``layer``, then
+        ``backward_layer``).
     """
     yield position, class_name, config, depth
-    inner = config.get("layer") if isinstance(config, dict) else None
-    if isinstance(inner, dict):
-        yield from walk_layer(position, inner.get("class_name"), inner.get("config"), depth + 1)
+    for key in WRAPPED_KEYS:
+        inner = config.get(key) if isinstance(config, dict) else None
+        if isinstance(inner, dict):
+            yield from walk_layer(position, inner.get("class_name"), inner.get("config"), depth + 1)
 
 
 def walk(model_config):

@@ -28,13 +28,14 @@ from .boundary import wrapped
 from .build import LayerFactory, assign_weights, build_model
 from .h5file import read_legacy_file, unsupported_version
 from .resources import check_resources
-from .sources import attention_package, keras1_2, keras2_0, keras2_1, keras2_2
+from .sources import attention_package, keras1_2, keras2_0, keras2_1, keras2_2, tf_keras1, tf_keras2
 from .structure import check_structure
 from .targets import check_targets
 from .training import compile_model
 
 #: The sources, most specific first: a file goes to the first that recognises it.
-SOURCES = (attention_package.SOURCE, keras2_1.SOURCE, keras2_2.SOURCE, keras2_0.SOURCE, keras1_2.SOURCE)
+SOURCES = (attention_package.SOURCE, tf_keras1.SOURCE, tf_keras2.SOURCE, keras2_1.SOURCE, keras2_2.SOURCE,
+           keras2_0.SOURCE, keras1_2.SOURCE)
 
 #: The beginnings of the ``keras_version`` values some source reads: the readers refuse any other
 #: before reading further.
@@ -47,11 +48,11 @@ def pick_source(legacy, required=None):
     Args:
         legacy: a ``LegacyFile`` (its ``keras_version`` and configs are what is read).
         required: None to pick among ``SOURCES`` (the first whose ``keras_versions`` and ``evidence``
-            the file carries), or the one source the caller reads (``load_attention_package_model``):
+            the file carries and whose ``read_as`` gives it a reading), or the one source the caller reads (``load_attention_package_model``):
             then the file need only carry a ``keras_version`` of it; its own checks refuse the rest.
 
     Returns:
-        A ``Source``.
+        A ``Source``: the one that recognised the file, or the reading its ``read_as`` gave for it.
 
     Raises:
         UnsupportedVersionError: no source reads the file.
@@ -68,8 +69,11 @@ def pick_source(legacy, required=None):
             return required
     else:
         for source in SOURCES:
-            if version.startswith(source.keras_versions) and (source.evidence is None or source.evidence(legacy)):
-                return source
+            if version.startswith(source.keras_versions) and (source.evidence is None or
+                                                              source.evidence(legacy)):
+                reading = source if source.read_as is None else source.read_as(legacy)
+                if reading is not None:
+                    return reading
     raise unsupported_version(legacy.path, version, KERAS_VERSIONS if required is None else required.keras_versions)
 
 

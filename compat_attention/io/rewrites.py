@@ -372,3 +372,90 @@ def conv_transpose_dilation_in_the_kernel(class_name, config):
 KERAS_2_RECURRENT_FACTS = (drop_recurrent_implementation, drop_embedding_input_length, initializer_class_names,
                            legacy_hard_sigmoid, gru_without_reset_after, rnn_cells_keep_layer_facts,
                            masked_steps_repeat_output, bidirectional_masked_steps_repeat_output)
+
+
+# -- tf.keras 1 and 2 (TensorFlow 1.x and 2.x) ---------------------------------------------------------
+
+#: Layer classes whose config held `causal` (tf.keras 1.13-2.9); Keras 3 and tf.keras >= 2.10 take
+#: `use_causal_mask` at call time instead.
+CAUSAL_ATTENTION_CLASSES = ("Attention", "AdditiveAttention")
+
+#: Separable convolutions, whose tf.keras configs also carry the unused `kernel_*` keys.
+SEPARABLE_CONV_CLASSES = ("SeparableConv1D", "SeparableConv2D")
+
+
+@model_rewrite("A tf.keras Sequential built by calling it on data recorded its input shape once, as "
+               "build_input_shape at the model level, and none on its layers; it becomes an Input.")
+def sequential_build_input_shape(model_config):
+    body = model_config["config"]
+    if model_config["class_name"] != "Sequential" or not isinstance(body, dict) or "input" in body:
+        return False
+    shape = body.pop("build_input_shape", None)
+    layers = body.get("layers") or []
+    if not isinstance(shape, list) or (layers and layers[0]["class_name"] == "InputLayer"):
+        return False
+    body["input"] = {"batch_shape": shape, "dtype": "float32"}
+    return True
+
+
+@model_rewrite("tf.keras 1.13-2.9 Attention/AdditiveAttention took causal=True in their config (each query "
+               "step attends to the value steps up to its own); Keras 3 and tf.keras >= 2.10 take it as the "
+               "call argument use_causal_mask, so it moves from the config to each call.")
+def attention_causal_as_call_argument(model_config):
+    found = [layer for layer in layer_entries(model_config)
+             if layer["class_name"] in CAUSAL_ATTENTION_CLASSES and "causal" in layer["config"]]
+    for layer in found:
+        causal = layer["config"].pop("causal")
+        for node in (layer.get("inbound_nodes") or []) if causal else []:
+            if node and isinstance(node[0], list) and len(node[0]) >= 3:
+                if len(node[0]) == 3:
+                    node[0].append({})
+                node[0][3]["use_causal_mask"] = True
+    return bool(found)
+
+
+@layer_rewrite("tf.keras BatchNormalization wrote its axis as a list ([1]); Keras 3 takes one integer.")
+def batch_normalization_axis_as_integer(class_name, config):
+    axis = config.get("axis")
+    if class_name == "BatchNormalization" and isinstance(axis, list) and len(axis) == 1:
+        config["axis"] = axis[0]
+        return True
+    return False
+
+
+@layer_rewrite("tf.keras SeparableConv1D/2D configs also carried kernel_initializer/regularizer/constraint, "
+               "which those layers never used (their weights are the depthwise and pointwise kernels); "
+               "Keras 3 refuses the keys.")
+def separable_conv_drops_unused_kernel_keys(class_name, config):
+    if class_name not in SEPARABLE_CONV_CLASSES:
+        return False
+    found = [key for key in ("kernel_initializer", "kernel_regularizer", "kernel_constraint") if key in config]
+    for key in found:
+        del config[key]
+    return bool(found)
+
+
+@layer_rewrite("TensorFlow 1.x's initializers (init_ops) wrote their dtype into their configs "
+               "({'seed': None, 'dtype': 'float32'}); TensorFlow 2's and Keras 3's take no dtype there (the "
+               "layer's dtype decides), so the key is dropped.")
+def drop_initializer_dtype(class_name, config):
+    initializers = [value.get("config") for key, value in config.items()
+                    if key.endswith("_initializer") and isinstance(value, dict)]
+    found = [settings for settings in initializers if isinstance(settings, dict) and "dtype" in settings]
+    for settings in found:
+        del settings["dtype"]
+    return bool(found)
+
+
+#: The layer rewrites tf.keras of TensorFlow 1.x and 2 share, in the order both sources run them.
+TF_KERAS_LAYER_REWRITES = (
+    drop_time_major,
+    drop_recurrent_implementation,
+    drop_embedding_input_length,
+    initializer_class_names,
+    legacy_hard_sigmoid,
+    batch_normalization_axis_as_integer,
+    separable_conv_drops_unused_kernel_keys,
+    spatial_dropout_drops_trainable,
+    spatial_dropout_drops_noise_shape,
+)

@@ -37,11 +37,17 @@ class Source(object):
             file stores (``training.restore_slots``; roles as ``_keras/optimizers.py`` names them).
         layer_settings: None, or ``fn(layer config) -> {key: value}``: what one of its layer configs states
             of ``recurrent_defaults``' keys, where its configs name them otherwise (``targets``).
+        read_as: None, or ``fn(legacy) -> Source or None``: the reading of one file (a ``LegacyFile``,
+            its configs, weight names and shapes) that this producer's files need, where its eras
+            computed differently and the file itself tells which (None: not this producer's file);
+            without it, this source reads every file its versions and evidence select.
+        note: None, or what ``inspect`` says about the files this source reads beyond its name (why a
+            reading was chosen, what the file could not tell).
     """
 
     def __init__(self, name, keras_versions, rewrites, weights_only_fix, recurrent_defaults, evidence=None,
                  checks=(), custom_objects=None, make_layer=None, convert_weights=None, optimizer_state=None,
-                 layer_settings=None):
+                 layer_settings=None, read_as=None, note=None):
         self.name = name
         self.keras_versions = tuple(keras_versions)
         self.rewrites = rewrites
@@ -54,6 +60,8 @@ class Source(object):
         self.convert_weights = convert_weights
         self.optimizer_state = optimizer_state
         self.layer_settings = layer_settings
+        self.read_as = read_as
+        self.note = note
 
     def __repr__(self):
         return "<Source %s>" % self.name

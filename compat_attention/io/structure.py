@@ -15,7 +15,7 @@ import numbers
 
 from .. import errors
 from .boundary import DAMAGED
-from .build import topological_order
+from .build import tensor_references, topological_order
 from .configs import WRAPPER_CLASSES, layer_entries, walk
 
 #: The largest size or shape entry.
@@ -140,16 +140,62 @@ def model_config_shape(subject):
         subject.fail("the model name is a %s, not a string" % kind(body.get("name")), key="name")
 
 
+def _entries_of_classes(subject, classes):
+    """``(index, entry, class name)`` of each top-level layer entry whose class is one of ``classes``."""
+    for index, entry in enumerate(subject.layers):
+        class_name = entry.get("class_name") if isinstance(entry, dict) else None
+        if class_name in classes:
+            yield index, entry, class_name
+
+
 @check("Keras 2 could use a whole model as a layer of another (a nested Sequential or Model); "
        "this loader does not rebuild those yet, so it refuses them by name rather than guess.")
 def nested_models_refused(subject):
-    for index, entry in enumerate(subject.layers):
-        model_class = entry.get("class_name") if isinstance(entry, dict) else None
-        if model_class in MODEL_CLASSES:
-            subject.fail("is a %s model used as a layer (a nested model), which this loader does not rebuild"
-                         % model_class, layer=(index, entry), error=errors.UnknownLayerError,
-                         fix="build the model in code and load its weights with "
-                             "compat_attention.load_legacy_weights(model, path, by_name=True)")
+    for index, entry, model_class in _entries_of_classes(subject, MODEL_CLASSES):
+        subject.fail("is a %s model used as a layer (a nested model), which this loader does not rebuild"
+                     % model_class, layer=(index, entry), error=errors.UnknownLayerError,
+                     fix="build the model in code and load its weights with "
+                         "compat_attention.load_legacy_weights(model, path, by_name=True)")
+
+
+#: Layers of tf.keras that hold a call of a raw TensorFlow function, recorded by name (TensorFlow 2.4+:
+#: ``TFOpLambda``, ``SlicingOpLambda``) or as a serialized graph node (TensorFlow 1.14-2.3:
+#: ``TensorFlowOpLayer``).
+RAW_TENSORFLOW_OP_CLASSES = ("TFOpLambda", "SlicingOpLambda", "TensorFlowOpLayer")
+
+
+def _operation_name(config):
+    """The TensorFlow function (``"math.multiply"``) or graph op (``"Mul"``) a raw-op layer's config names."""
+    config = config if isinstance(config, dict) else {}
+    node = config.get("node_def") if isinstance(config.get("node_def"), dict) else {}
+    name = config.get("function", node.get("op"))
+    return name if isinstance(name, str) and name.isprintable() and len(name) < 80 else "unnamed"
+
+
+@check("tf.keras recorded a raw TensorFlow call on Keras tensors (x * 2, tf.nn.relu(x)) as a layer that names "
+       "a TensorFlow function or holds a TensorFlow graph node; rebuilding one would run an operation the "
+       "file names, on a backend that may have none, so such a layer is refused by name.")
+def raw_tensorflow_ops_refused(subject):
+    for index, entry, model_class in _entries_of_classes(subject, RAW_TENSORFLOW_OP_CLASSES):
+        subject.fail("is a %s: a raw TensorFlow operation (%s) recorded by tf.keras, which this loader does not "
+                     "rebuild" % (model_class, _operation_name(entry.get("config"))),
+                     layer=(index, entry), error=errors.UnknownLayerError,
+                     fix="rebuild the model in code (a keras.ops call or a Lambda in place of the operation) and "
+                         "load its weights with compat_attention.load_legacy_weights(model, path, by_name=True)")
+
+
+@check("tf.keras LocallyConnected1D/2D(implementation=2 or 3) stored its kernel as a masked dense matrix "
+       "(2) or as the non-zero entries of a sparse one (3), not as one kernel per output position (1, the "
+       "only layout compat_attention's LocallyConnected layers hold); such a layer is refused by name.")
+def locally_connected_dense_kernels_refused(subject):
+    for position, class_name, config, _ in subject.nodes:
+        implementation = config.get("implementation", 1) if isinstance(config, dict) else 1
+        if class_name in ("LocallyConnected1D", "LocallyConnected2D") and implementation != 1:
+            subject.fail("is a %s with implementation=%r, whose kernel layout this loader does not convert to "
+                         "implementation=1's" % (class_name, implementation), layer=position,
+                         error=errors.UnsupportedVersionError,
+                         fix="load and re-save it with implementation=1 on the Keras that wrote it, or rebuild "
+                             "the model in code without the layer")
 
 
 def _layer_shape(subject, position, class_name, config, depth):
@@ -229,7 +275,8 @@ def _is_inbound(item):
 
 
 @check("A functional model's inbound_nodes are lists of nodes, each a list of [layer name, node index, "
-       "tensor index(, call kwargs)] naming a layer of the model and one of its nodes.")
+       "tensor index(, call kwargs)] naming a layer of the model and one of its nodes; a tensor passed by "
+       "keyword (tf.keras 2.4+) is such a reference inside the call kwargs.")
 def inbound_nodes_well_formed(subject):
     if not subject.is_functional:
         return
@@ -250,6 +297,10 @@ def inbound_nodes_well_formed(subject):
                 if item[1] >= nodes_of[item[0]]:
                     subject.fail("reads node %d of layer %r, which has %d" % (item[1], item[0], nodes_of[item[0]]),
                                  layer=(index, entry), key="inbound_nodes")
+                for ref in tensor_references(item[3]) if len(item) > 3 else ():
+                    if ref[0] not in nodes_of or ref[1] >= nodes_of[ref[0]]:
+                        subject.fail("a call argument reads node %d of layer %r, which the model does not have"
+                                     % (ref[1], ref[0]), layer=(index, entry), key="inbound_nodes")
 
 
 @check("A functional model's input_layers and output_layers are non-empty lists of [layer name, node "
@@ -295,6 +346,6 @@ def graph_is_acyclic(subject):
 
 
 #: The structure checks, in the order they run: each may index what the ones before it checked.
-STRUCTURE = (model_config_shape, nested_models_refused, layer_entries_shape, layer_names_unique,
-             sizes_are_positive_integers, inbound_nodes_well_formed, io_layers_well_formed, input_layers_have_shapes,
-             graph_is_acyclic)
+STRUCTURE = (model_config_shape, nested_models_refused, raw_tensorflow_ops_refused, layer_entries_shape,
+             layer_names_unique, sizes_are_positive_integers, inbound_nodes_well_formed, io_layers_well_formed,
+             input_layers_have_shapes, graph_is_acyclic)

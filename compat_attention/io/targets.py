@@ -32,14 +32,16 @@ _SPELLING = {key: "%s=compat_attention.LEGACY_HARD_SIGMOID" % key for key in ("a
 
 
 def _file_layer_configs(legacy):
-    """layer name -> config, a wrapper's name mapped to the config of the layer it holds."""
+    """layer name -> config, a wrapper's name mapped to the config of the layer it holds (its forward
+    ``layer``, not a ``backward_layer`` beside it)."""
     found = {}
     for _, _, config, depth in walk(legacy.model_config):
         if not isinstance(config, dict):
             continue
         if depth == 0:
-            name = config.get("name")
-        found[name] = config
+            name, deepest = config.get("name"), -1
+        if depth > deepest:
+            found[name], deepest = config, depth
     return found
 
 
@@ -63,6 +65,29 @@ def _same_activation(function, name):
     return function is wanted
 
 
+def stored_reset_after(arrays):
+    """What a stored GRU's bias says of its ``reset_after`` (None: no bias among ``arrays``).
+
+    A GRU with ``reset_after=True`` keeps an input and a recurrent bias, ``(2, 3 * units)``; one
+    without keeps one, ``(3 * units,)``. The shape says it in every era, weights-only files too.
+
+    Args:
+        arrays: the stored ``[(weight name, array)]`` of one layer (both directions of a Bidirectional).
+    """
+    for name, array in arrays or ():
+        if name.rpartition("/")[2].split(":")[0] == "bias" and getattr(array, "ndim", 0) in (1, 2):
+            return array.ndim == 2
+    return None
+
+
+def _undecided(legacy, target, kind, stored_name, key, candidates):
+    return errors.WeightMismatchError(
+        legacy.path, "layer %r (%s): the file's layer %r (keras_version %s) computed %s=%r or %r, as the producers "
+        "that write this version defaulted, and the file does not tell which" % (
+            target.name, kind, stored_name, legacy.keras_version, key, candidates[0], candidates[1]),
+        "build it with the setting of the TensorFlow that wrote the file and pass check_defaults=False")
+
+
 def check_targets(pairs, legacy):
     """Refuse to load ``legacy``'s weights into recurrent layers that compute something else.
 
@@ -72,17 +97,25 @@ def check_targets(pairs, legacy):
 
     Raises:
         WeightMismatchError: one line naming the target layer, the setting, and the
-            argument that makes it compute what the file's layer computed.
+            argument that makes it compute what the file's layer computed (or, where the era's
+            default is one of two the file does not tell apart, saying so).
     """
     defaults, configs = legacy.source.recurrent_defaults(legacy.keras_version), _file_layer_configs(legacy)
     settings = legacy.source.layer_settings or (lambda config: config)
     for target, stored_name in pairs:
-        saved = dict(defaults, **{k: v for k, v in settings(configs.get(stored_name, {})).items() if k in defaults})
-        cudnn = stored_kind(legacy.weights.get(stored_name, ()))  # a CuDNN layer: its weights say so
+        stated = settings(configs.get(stored_name, {}))
+        saved = dict(defaults, **{k: v for k, v in stated.items() if k in defaults})
+        stored = (legacy.weights or {}).get(stored_name)
+        if "reset_after" not in stated:
+            shown = stored_reset_after(stored)
+            saved["reset_after"] = saved["reset_after"] if shown is None else shown
+        cudnn = stored_kind(stored or ())  # a CuDNN layer: its weights say so
         if cudnn is not None:
             saved.update({k: v for k, v in CUDNN_SETTINGS[cudnn].items() if k in defaults})
         what = "CuDNN" + cudnn if cudnn else None
         for kind, part in _recurrent_parts(target):
+            if kind == "GRU" and isinstance(saved["reset_after"], tuple):
+                raise _undecided(legacy, target, kind, stored_name, "reset_after", saved["reset_after"])
             if kind == "GRU" and bool(getattr(part.cell, "reset_after", False)) != bool(saved["reset_after"]):
                 raise errors.WeightMismatchError(
                     legacy.path, "layer %r is a GRU with reset_after=%s, but the file's %s %r (Keras %s) had "
@@ -99,6 +132,8 @@ def check_targets(pairs, legacy):
                     "check_defaults=False to load anyway" % kind)
             for key in ("activation", "recurrent_activation"):
                 name = saved[key]
+                if isinstance(name, tuple):
+                    raise _undecided(legacy, target, kind, stored_name, key, name)
                 if hasattr(part.cell, key) and isinstance(name, str) and not _same_activation(getattr(part.cell, key),
                                                                                                name):
                     raise errors.WeightMismatchError(

@@ -3,6 +3,7 @@
 * ``legacy_hard_sigmoid`` (and ``LEGACY_HARD_SIGMOID``): ``hard_sigmoid`` of slope 0.2;
 * ``LegacyThresholdedReLU``: the ``ThresholdedReLU`` layer, found by the loader (``io/sources/``) under
   that class name;
+* ``LegacyReLU``: Keras 2's ``ReLU`` layer (``backend.relu``), which also took a negative ``threshold``.
 * ``LegacyParametricSoftplus``, ``LegacySReLU``: Keras 1's learned activations, which Keras 2 dropped
   (found by the loader under the class names ``ParametricSoftplus`` and ``SReLU``);
 * ``LegacyReLU``: standalone Keras 2.2-2.3's ``ReLU`` layer (``negative_slope``, ``threshold``).
@@ -67,6 +68,38 @@ class LegacyThresholdedReLU(keras.layers.Layer):
         return config
 
 
+@register_serializable(name="LegacyReLU")
+class LegacyReLU(keras.layers.Layer):
+    """Keras 2's ``ReLU`` layer as ``backend.relu`` computed it, a negative ``threshold`` included.
+
+    ``x * (x > threshold)``, clipped to ``[0, max_value]`` when ``max_value`` is set, minus
+    ``negative_slope * relu(threshold - x)``. tf.keras of TensorFlow 1.x took any ``threshold``;
+    tf.keras 2 and Keras 3 refuse a negative one (``tf_keras1_15``'s ``relu_layer``: ``threshold=-0.5``).
+
+    Args:
+        max_value: None, or the largest output.
+        negative_slope: the slope below ``threshold``.
+        threshold: where the output starts following ``x``.
+    """
+
+    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.max_value = None if max_value is None else float(max_value)
+        self.negative_slope = float(negative_slope)
+        self.threshold = float(threshold)
+
+    def call(self, inputs):
+        dtype = ops.dtype_of(inputs)
+        outputs = inputs * ops.cast(inputs > self.threshold, dtype)
+        if self.max_value is not None:
+            outputs = ops.clip(outputs, 0.0, self.max_value)
+        if self.negative_slope:
+            below = self.threshold - inputs
+            outputs = outputs - self.negative_slope * below * ops.cast(below > 0, dtype)
+        return outputs
+
+
 def _parameter_shape(input_shape, shared_axes):
     """A per-element parameter's shape: the input's without the batch axis, 1 along ``shared_axes``."""
     shape = [int(d) for d in input_shape[1:]]
@@ -94,6 +127,9 @@ class _SharedAxesActivation(keras.layers.Layer):
 
     def get_config(self):
         config = super().get_config()
+        config.update(max_value=self.max_value, negative_slope=self.negative_slope, threshold=self.threshold)
+
+
         config["shared_axes"] = self.shared_axes
         return config
 

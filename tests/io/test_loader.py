@@ -112,16 +112,17 @@ def _package_fixture(name):
 
 
 def test_the_sources_are_picked_from_the_files_metadata():
-    from compat_attention.io.sources import attention_package, keras1_2, keras2_0, keras2_1, keras2_2
+    from compat_attention.io.sources import attention_package, keras1_2, keras2_0, keras2_1, keras2_2, tf_keras1, tf_keras2
 
     assert pick_source(read_legacy_file(oracle.golden_path("echo_seq_full.h5"))) is keras2_0.SOURCE
     assert pick_source(read_legacy_file(_package_fixture("luong_functional.h5"))) is attention_package.SOURCE
-    # A weights-only file has no config to show the package's layer: its version alone decides.
-    assert pick_source(read_legacy_file(_package_fixture("luong_functional_weights.h5"))) is keras2_0.SOURCE
+    # A weights-only file has no config to show the package's layer: its version (2.14.0) alone decides.
+    assert pick_source(read_legacy_file(_package_fixture("luong_functional_weights.h5"))) is tf_keras2.SOURCE
     keras1 = read_legacy_file(os.path.join(ROOT, "legacy_reference", "eras", "keras1_2", "lstm_defaults.h5"))
     assert pick_source(keras1) is keras1_2.SOURCE and keras1.keras_version == "1.2.2"
-    assert SOURCES == (attention_package.SOURCE, keras2_1.SOURCE, keras2_2.SOURCE, keras2_0.SOURCE, keras1_2.SOURCE)
-    assert KERAS_VERSIONS == ("2.", "2.1.", "2.2.", "2.3.", "2.", "1.")
+    assert SOURCES == (attention_package.SOURCE, tf_keras1.SOURCE, tf_keras2.SOURCE, keras2_1.SOURCE,
+                       keras2_2.SOURCE, keras2_0.SOURCE, keras1_2.SOURCE)
+    assert set(KERAS_VERSIONS) == {"1.", "2.", "2.1.", "2.2.", "2.3."}
 
 
 def test_a_required_source_takes_any_file_of_its_versions_its_checks_refuse_the_rest():

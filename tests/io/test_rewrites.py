@@ -260,3 +260,75 @@ def test_plan_training_applies_the_training_rewrites_to_a_copy():
 def test_a_function_not_marked_as_a_rewrite_is_refused():
     with pytest.raises(TypeError, match="not marked as a rewrite"):
         RewriteSet("test", [lambda model_config: False])
+
+
+# -- tf.keras 1 and 2 (TensorFlow 1.x and 2.x) ------------------------------------------------------
+
+def test_drop_initializer_dtype():
+    config = {"name": "d", "kernel_initializer": _layer("GlorotUniform", seed=None, dtype="float32"),
+              "bias_initializer": _layer("Zeros", dtype="float32"), "dtype": "float32"}
+    assert rewrites.drop_initializer_dtype("Dense", config) is True
+    assert config == {"name": "d", "kernel_initializer": _layer("GlorotUniform", seed=None),
+                      "bias_initializer": _layer("Zeros"), "dtype": "float32"}
+    _unchanged(rewrites.drop_initializer_dtype, "Dense", config)
+
+
+def test_sequential_build_input_shape():
+    model = _sequential(_layer("Dense", name="d", units=2))
+    model["config"]["build_input_shape"] = [None, 5]
+    assert rewrites.sequential_build_input_shape(model) is True
+    assert model == {"class_name": "Sequential", "config": {"name": "seq", "layers": [_layer("Dense", name="d", units=2)],
+                                                            "input": {"batch_shape": [None, 5], "dtype": "float32"}}}
+    _unchanged(rewrites.sequential_build_input_shape, _sequential(_layer("Dense", name="d", units=2)))
+    _unchanged(rewrites.sequential_build_input_shape, {"class_name": "Model", "config": {"layers": []}})
+
+
+def test_attention_causal_as_call_argument():
+    model = {"class_name": "Model", "config": {"layers": [
+        {"class_name": "Attention", "config": {"name": "att", "causal": True, "use_scale": False},
+         "inbound_nodes": [[["q", 0, 0, {}], ["v", 0, 0, {}]]]},
+        {"class_name": "AdditiveAttention", "config": {"name": "add", "causal": False},
+         "inbound_nodes": [[["q", 0, 0, {}], ["v", 0, 0, {}]]]}]}}
+    assert rewrites.attention_causal_as_call_argument(model) is True
+    att, add = model["config"]["layers"]
+    assert att["config"] == {"name": "att", "use_scale": False} and add["config"] == {"name": "add"}
+    assert att["inbound_nodes"] == [[["q", 0, 0, {"use_causal_mask": True}], ["v", 0, 0, {}]]]
+    assert add["inbound_nodes"] == [[["q", 0, 0, {}], ["v", 0, 0, {}]]]
+    _unchanged(rewrites.attention_causal_as_call_argument, model)
+
+
+def test_batch_normalization_axis_as_integer():
+    config = {"axis": [1]}
+    assert rewrites.batch_normalization_axis_as_integer("BatchNormalization", config) is True
+    assert config == {"axis": 1}
+    _unchanged(rewrites.batch_normalization_axis_as_integer, "BatchNormalization", {"axis": -1})
+    _unchanged(rewrites.batch_normalization_axis_as_integer, "BatchNormalization", {"axis": [1, 2]})
+    _unchanged(rewrites.batch_normalization_axis_as_integer, "LayerNormalization", {"axis": [1]})
+
+
+def test_separable_conv_drops_unused_kernel_keys():
+    config = {"filters": 2, "kernel_initializer": _layer("GlorotUniform"), "kernel_regularizer": None,
+              "kernel_constraint": None, "depthwise_initializer": _layer("GlorotUniform")}
+    assert rewrites.separable_conv_drops_unused_kernel_keys("SeparableConv1D", config) is True
+    assert config == {"filters": 2, "depthwise_initializer": _layer("GlorotUniform")}
+    _unchanged(rewrites.separable_conv_drops_unused_kernel_keys, "Conv1D", {"kernel_initializer": None})
+
+
+def test_spatial_dropout_drops_noise_shape():
+    config = {"rate": 0.1, "noise_shape": None}
+    assert rewrites.spatial_dropout_drops_noise_shape("SpatialDropout1D", config) is True
+    assert config == {"rate": 0.1}
+    _unchanged(rewrites.spatial_dropout_drops_noise_shape, "Dropout", {"rate": 0.1, "noise_shape": None})
+    _unchanged(rewrites.spatial_dropout_drops_noise_shape, "SpatialDropout2D", {"noise_shape": [1, 2]})
+
+
+# -- Keras 1 and Keras 2.0.x ------------------------------------------------------------------------
+
+def test_highway_maxout_keras2_names():
+    config = {"name": "h", "output_dim": 4, "init": "glorot_uniform", "W_regularizer": None, "b_constraint": None,
+              "bias": True, "input_dim": 3, "activation": "relu"}
+    assert rewrites.highway_maxout_keras2_names("MaxoutDense", config) is True
+    assert config == {"name": "h", "units": 4, "kernel_initializer": "glorot_uniform", "kernel_regularizer": None,
+                      "bias_constraint": None, "use_bias": True, "activation": "relu"}
+    _unchanged(rewrites.highway_maxout_keras2_names, "MaxoutDense", config)
+    _unchanged(rewrites.highway_maxout_keras2_names, "Dense", {"output_dim": 4, "input_dim": 3})

@@ -22,7 +22,7 @@ def test_a_well_formed_config_passes_and_the_subject_walked_it():
     subject = check_structure("m.h5", _functional())
     assert subject.is_functional and [entry["name"] for entry in subject.layers] == ["in", "d"]
     assert [class_name for _, class_name, _, _ in subject.nodes] == ["InputLayer", "Dense"]
-    assert len(STRUCTURE) == 9 and all(fn.fact for fn in STRUCTURE)
+    assert len(STRUCTURE) == 10 and all(fn.fact for fn in STRUCTURE)
 
 
 def _edited(edit):

@@ -82,8 +82,8 @@ def test_a_gru_with_reset_after_is_refused_before_its_shapes_are_compared(tmp_pa
 
 
 def test_a_weights_only_file_gets_the_defaults_of_the_era_of_its_source(tmp_path):
-    # The same GRU weights with no config: written by Keras 2.0.8 they computed reset_after=False (hard_sigmoid);
-    # a tf.keras 2.14 file read by the Keras 2.0.x source (no source of its own yet) gets Keras 2.3's sigmoid.
+    # The same GRU weights with no config: written by Keras 2.0.8 they computed hard_sigmoid, by tf.keras 2.14
+    # sigmoid; the (3 * units,) bias says reset_after=False in both.
     units, features = 4, 3
     rng = np.random.RandomState(1)
     arrays = [("kernel", rng.normal(size=(features, 3 * units)).astype("float32")),
@@ -100,6 +100,52 @@ def test_a_weights_only_file_gets_the_defaults_of_the_era_of_its_source(tmp_path
         right = keras.Model(inputs, keras.layers.GRU(units, reset_after=False, recurrent_activation=activation)(inputs))
         load_legacy_weights(right, path)
         np.testing.assert_array_equal(right.layers[-1].get_weights()[1], arrays[1][1])
+
+
+def _gru_arrays(units, features, reset_after):
+    rng = np.random.RandomState(2)
+    return [("kernel", rng.normal(size=(features, 3 * units)).astype("float32")),
+            ("recurrent_kernel", rng.normal(size=(units, 3 * units)).astype("float32")),
+            ("bias", rng.normal(size=(2, 3 * units) if reset_after else (3 * units,)).astype("float32"))]
+
+
+def test_a_tf_keras_2_14_weights_file_of_a_default_gru_loads_into_todays_default_gru(tmp_path):
+    # tf.keras 2.14's GRU defaulted to reset_after=True and sigmoid gates: today's defaults (issue 24).
+    units, features = 4, 3
+    arrays = _gru_arrays(units, features, reset_after=True)
+    path = str(tmp_path / "gru.h5")
+    legacy_writer.write(path, None, [("gru", arrays)], keras_version="2.14.0")
+    inputs = keras.Input((5, features))
+    model = keras.Model(inputs, keras.layers.GRU(units)(inputs))
+    load_legacy_weights(model, path)
+    np.testing.assert_array_equal(model.layers[-1].get_weights()[2], arrays[2][1])
+    wrong = keras.Model(inputs, keras.layers.GRU(units, reset_after=False)(inputs))
+    with pytest.raises(errors.WeightMismatchError, match=r"reset_after=False, but the file's GRU 'gru' \(Keras "
+                                                          r"2\.14\.0\) had reset_after=True"):
+        load_legacy_weights(wrong, path)
+
+
+def test_a_2_2_4_tf_weights_file_that_tells_no_era_is_refused_for_what_it_cannot_tell(tmp_path):
+    # keras_version 2.2.4-tf: tf.keras of TensorFlow 1.13-1.15 (hard_sigmoid) or 2.0 (sigmoid); an LSTM's weights
+    # do not say which, so any target is refused, truly; check_defaults=False loads.
+    units, features = 2, 3
+    rng = np.random.RandomState(3)
+    arrays = [("kernel", rng.normal(size=(features, 4 * units)).astype("float32")),
+              ("recurrent_kernel", rng.normal(size=(units, 4 * units)).astype("float32")),
+              ("bias", rng.normal(size=(4 * units,)).astype("float32"))]
+    path = str(tmp_path / "lstm.h5")
+    legacy_writer.write(path, None, [("lstm", arrays)], keras_version="2.2.4-tf")
+    inputs = keras.Input((5, features))
+    model = keras.Model(inputs, keras.layers.LSTM(units)(inputs))
+    with pytest.raises(errors.WeightMismatchError) as caught:
+        load_legacy_weights(model, path)
+    assert str(caught.value) == (
+        "%s: layer %r (LSTM): the file's layer 'lstm' (keras_version 2.2.4-tf) computed recurrent_activation="
+        "'hard_sigmoid' or 'sigmoid', as the producers that write this version defaulted, and the file does not "
+        "tell which; build it with the setting of the TensorFlow that wrote the file and pass check_defaults=False"
+        % (path, model.layers[-1].name))
+    load_legacy_weights(model, path, check_defaults=False)
+    np.testing.assert_array_equal(model.layers[-1].get_weights()[2], arrays[2][1])
 
 
 def test_the_package_source_declares_tf_keras_2_defaults():
