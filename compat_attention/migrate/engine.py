@@ -59,7 +59,7 @@ class Tree:
     def names(self):
         """:class:`Names` of this version (LibCST's scope analysis, computed on first use)."""
         if self._names is None:
-            self._names = Names(self._metadata(), self.code)
+            self._names = Names(self.module, self.code)
         return self._names
 
     def line(self, node):
