@@ -581,12 +581,20 @@ class Names:
 
     def used(self, local, where):
         """Whether ``local``, as bound in the scope of node ``where`` (an import), is read anywhere."""
+        self._references()
+        return any(b.references for b in self._scope(where).lookup(local))
+
+    def _references(self):
         if not self._referenced:
             for (scope, name), accesses in self._groups.items():
                 for binding in scope.lookup(name):
                     _record_references(binding, accesses)
             self._referenced = True
-        return any(b.references for b in self._scope(where).lookup(local))
+
+    def import_in_use(self, name, where):
+        """Whether an import binding of ``name`` in reach of node ``where`` is read (LibCST's unused-import test)."""
+        self._references()
+        return any(b.kind == IMPORT and b.references for b in self._scope(where).lookup(name))
 
     def imported_roots(self):
         """The top-level packages the file imports from (absolute imports, any scope)."""

@@ -2,24 +2,15 @@
 
 A rule is a LibCST transformer class that carries its ``name``, its ``fact``, its ``targets``
 and its ``triggers`` as class attributes; the engine runs it over one version of a program's
-tree with :class:`Names` (what each name refers to, from LibCST's scope analysis) and a
+tree with :class:`Names` (what each name refers to: bindings.py, one walk, tested equal to LibCST's
+scope providers) and a
 ``CodemodContext`` in which it asks for imports to be added or removed.
 """
 
 import libcst as cst
 
 from .. import spec
-from ..bindings import Names  # noqa: F401 - what each name refers to, for every rule
-
-
-def dotted(expr):
-    """``a.b.c`` for a Name/Attribute chain, else None."""
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        head = dotted(expr.value)
-        return head + "." + expr.attr.value if head else None
-    return None
+from ..bindings import Names, dotted  # noqa: F401 - what each name refers to; ``a.b.c`` of a Name/Attribute chain
 
 
 def module_name(node):
@@ -115,7 +106,7 @@ class Rule(cst.CSTTransformer):
 
     def report(self, node, what, why, fix):
         """Record something this rule will not rewrite, at the line of ``node`` (a node of the tree)."""
-        self.file.report(self.tree.line(node), self.name, what, why, fix)
+        self.file.report_at(self.tree, node, self.name, what, why, fix)
 
     def _imports(self):
         from .. import imports  # libcst.codemod, imported once a rule asks for an import

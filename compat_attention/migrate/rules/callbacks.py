@@ -32,6 +32,7 @@ class LayerWeightsArgument(Rule):
 
     def visit_Call(self, node):
         symbol = self.callee_symbol(node)
+        symbol = spec.KERAS1_CLASS_RENAMES.get(symbol, symbol)  # the name keras1_layer_names gives it
         if symbol in spec.LAYERS_WITHOUT_WEIGHTS_KWARG and kwarg(node, "weights") is not None:
             self.report(node, "%s(weights=...)" % symbol, "Keras 3 layers take no weights= argument",
                         "remove it and call layer.set_weights(...) after the model is built")
