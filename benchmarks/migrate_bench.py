@@ -11,7 +11,9 @@ What it does, in this order:
    settings, functions and classes mixed, numbers varied, plus a copied legacy attention module
    beside the programs that import it -- at least ``--lines`` lines in all;
 2. the floor: LibCST's own ``parse_module`` + ``Module.code`` of every file, in this process,
-   one core (the least any LibCST rewriter must spend);
+   one core (the least any LibCST rewriter must spend); and the name analysis of every parsed
+   file, migrate's one walk (``bindings.Names``) against LibCST's ``ScopeProvider`` +
+   ``QualifiedNameProvider`` (what it replaces, for speed);
 3. ``migrate_module_text`` of every file in this process, one core (ratio to the floor);
 4. the command a user runs, ``python -m compat_attention migrate --check`` over the tree, in a
    fresh interpreter, with ``--jobs 1`` and ``--jobs N``: wall time, lines/s, files/s and the
@@ -20,8 +22,9 @@ What it does, in this order:
 6. one generated file as large as the default size limit admits (``--check``): wall time and
    peak memory.
 
-It prints a table (and writes JSON with ``--json``). Run it on a quiet machine: the numbers
-are wall times.
+It prints a table (and writes JSON with ``--json``). In-process steps are timed in CPU seconds
+(robust to other work on a shared machine); commands in wall seconds, with the CPU seconds of
+all their processes beside them. Run it on a quiet machine for wall times that mean something.
 """
 
 import argparse
@@ -206,15 +209,41 @@ def python_files(folder):
                 yield os.path.join(base, name)
 
 
+#: In-process steps are timed in CPU seconds of this process (``time.process_time``): on a machine
+#: shared with other work, wall time measures the others too.
+clock = time.process_time
+
+
 def floor_seconds(paths):
     """LibCST's parse + print of every file, one core."""
     import libcst as cst
 
     texts = [open(p, encoding="utf-8").read() for p in paths]
-    start = time.perf_counter()
+    start = clock()
     for text in texts:
         cst.parse_module(text).code
-    return time.perf_counter() - start
+    return clock() - start
+
+
+def names_seconds(paths):
+    """Name analysis of every (parsed) file: ``(bindings.Names, LibCST ScopeProvider+QualifiedNameProvider)``
+    seconds, one core, parsing not counted: why migrate keeps its own one-walk analysis (tests/migrate/
+    test_bindings.py holds it equal to the providers)."""
+    import libcst as cst
+    from libcst.metadata import MetadataWrapper, QualifiedNameProvider, ScopeProvider
+
+    from compat_attention.migrate.bindings import Names
+
+    modules = [cst.parse_module(open(p, encoding="utf-8").read()) for p in paths]
+    start = clock()
+    for module in modules:
+        Names(module).imported_roots()
+    ours = clock() - start
+    start = clock()
+    for module in modules:
+        wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
+        wrapper.resolve(ScopeProvider), wrapper.resolve(QualifiedNameProvider)
+    return ours, clock() - start
 
 
 def api_seconds(paths, target):
@@ -222,10 +251,10 @@ def api_seconds(paths, target):
     from compat_attention.migrate import api, engine
 
     texts = [(p, open(p, encoding="utf-8").read()) for p in paths]
-    start = time.perf_counter()
+    start = clock()
     for path, text in texts:
         engine.migrate_module_text(text, target, path, api.sibling_resolver(path))
-    return time.perf_counter() - start
+    return clock() - start
 
 
 def command(argv, env=None):
@@ -233,11 +262,12 @@ def command(argv, env=None):
     script = ("import resource, subprocess, sys, time\n"
               "start = time.perf_counter()\n"
               "code = subprocess.call(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
-              "print(time.perf_counter() - start, code, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n")
+              "use = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+              "print(time.perf_counter() - start, code, use.ru_maxrss, use.ru_utime + use.ru_stime)\n")
     env = dict(os.environ, PYTHONPATH=ROOT, TF_CPP_MIN_LOG_LEVEL="3", **(env or {}))
     out = subprocess.run([sys.executable, "-c", script, sys.executable, "-m", "compat_attention"] + argv,
                          env=env, capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1]), int(out[2]) / 1024.0
+    return float(out[0]), int(out[1]), int(out[2]) / 1024.0, float(out[3])
 
 
 def has_option(option):
@@ -278,6 +308,7 @@ def main(argv=None):
 
     rows["libcst"] = getattr(libcst, "__version__", None) or _dist_version("libcst")
     rows["floor_s"] = min(floor_seconds(paths) for _ in range(max(1, args.repeats)))
+    rows["names_s"], rows["libcst_scope_s"] = names_seconds(paths)
     if not args.skip_api:
         rows["api_s"] = min(api_seconds(paths, args.target) for _ in range(max(1, args.repeats)))
     jobs = has_option("--jobs")
@@ -286,22 +317,23 @@ def main(argv=None):
         argv = check + (["--jobs", str(n)] if jobs else [])
         if not jobs and n != 1:
             continue
-        seconds, code, peak = best_of(args.repeats, lambda: command(argv))
-        rows["cli_jobs%d" % n] = {"s": seconds, "exit": code, "peak_mib": peak}
+        seconds, code, peak, cpu = best_of(args.repeats, lambda: command(argv))
+        rows["cli_jobs%d" % n] = {"s": seconds, "exit": code, "peak_mib": peak, "cpu_s": cpu}
     small = os.path.join(work, "small.py")
     with open(small, "w", encoding="utf-8") as handle:
         handle.write("import numpy as np\nfrom keras.layers import Dense\n\nlayer = Dense(units=3)\n")
-    rows["help_s"] = best_of(args.repeats, lambda: command(["migrate", "--help"]))[0]
-    rows["small_check_s"] = best_of(args.repeats, lambda: command(["migrate", "--check", "--target", args.target,
-                                                                   small]))[0]
+    help_run = best_of(args.repeats, lambda: command(["migrate", "--help"]))
+    small_run = best_of(args.repeats, lambda: command(["migrate", "--check", "--target", args.target, small]))
+    rows["help_s"], rows["help_cpu_s"] = help_run[0], help_run[3]
+    rows["small_check_s"], rows["small_check_cpu_s"] = small_run[0], small_run[3]
     size = args.big_size or _default_size_limit()
     if size:
         big = os.path.join(work, "big.py")
         big_file(big, size, args.seed)
-        seconds, code, peak = command(["migrate", "--check", "--target", args.target, big])
+        seconds, code, peak, cpu = command(["migrate", "--check", "--target", args.target, big])
         with open(big, encoding="utf-8") as handle:
             rows["big"] = {"bytes": os.path.getsize(big), "lines": sum(1 for _ in handle), "s": seconds, "exit": code,
-                           "peak_mib": peak}
+                           "peak_mib": peak, "cpu_s": cpu}
     rows["load_after"] = os.getloadavg()[0]
     print(table(rows))
     if args.json:
@@ -334,24 +366,33 @@ def table(rows):
     out = ["corpus: %d files, %d lines (seed %d), target %s; Python %s, libcst %s, %s CPUs, load %.2f -> %.2f" % (
         files, lines, rows["seed"], rows["target"], rows["python"], rows["libcst"], rows["cpus"],
         rows["load_before"], rows["load_after"]),
-        "%-44s %9s %10s %9s %9s %9s" % ("run", "seconds", "lines/s", "files/s", "x floor", "peak MiB")]
+        "%-46s %9s %10s %9s %9s %9s %9s" % ("run", "seconds", "lines/s", "files/s", "x floor", "peak MiB",
+                                            "CPU s"),
+        "(in-process rows: CPU seconds of one core; command rows: wall seconds, and the CPU seconds of all "
+        "its processes)"]
     floor = rows["floor_s"]
 
-    def row(name, seconds, peak=None):
-        out.append("%-44s %9.2f %10.0f %9.1f %9.2f %9s" % (name, seconds, lines / seconds, files / seconds,
-                                                          seconds / floor, "%.0f" % peak if peak else "-"))
+    def row(name, seconds, peak=None, cpu=None):
+        out.append("%-46s %9.2f %10.0f %9.1f %9.2f %9s %9s" % (
+            name, seconds, lines / seconds, files / seconds, seconds / floor, "%.0f" % peak if peak else "-",
+            "%.2f" % cpu if cpu is not None else "-"))
     row("LibCST parse+print (floor, in-process, 1 core)", floor)
+    if "names_s" in rows:
+        row("  names: bindings.Names (one walk)", rows["names_s"])
+        row("  names: LibCST Scope+QualifiedName providers", rows["libcst_scope_s"])
     if "api_s" in rows:
         row("migrate_module_text (in-process, 1 core)", rows["api_s"])
     for key in sorted(k for k in rows if k.startswith("cli_jobs")):
-        row("migrate --check --jobs %s (command)" % key[len("cli_jobs"):], rows[key]["s"], rows[key]["peak_mib"])
-    out.append("%-44s %9.2f" % ("migrate --help (command)", rows["help_s"]))
-    out.append("%-44s %9.2f" % ("migrate --check small.py (command)", rows["small_check_s"]))
+        row("migrate --check --jobs %s (command)" % key[len("cli_jobs"):], rows[key]["s"], rows[key]["peak_mib"],
+            rows[key].get("cpu_s"))
+    out.append("%-46s %9.2f %50.2f" % ("migrate --help (command)", rows["help_s"], rows["help_cpu_s"]))
+    out.append("%-46s %9.2f %50.2f" % ("migrate --check small.py (command)", rows["small_check_s"],
+                                       rows["small_check_cpu_s"]))
     if "big" in rows:
         big = rows["big"]
-        out.append("%-44s %9.2f %10.0f %9s %9s %9.0f   exit %d" % (
+        out.append("%-46s %9.2f %10.0f %9s %9s %9.0f %9.2f   exit %d" % (
             "one file of %.0f KB, %d lines (command)" % (big["bytes"] / 1024.0, big["lines"]), big["s"],
-            big["lines"] / big["s"], "-", "-", big["peak_mib"], big["exit"]))
+            big["lines"] / big["s"], "-", "-", big["peak_mib"], big["cpu_s"], big["exit"]))
     return "\n".join(out)
 
 

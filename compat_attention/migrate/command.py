@@ -166,7 +166,8 @@ class _Run:
             status, issue = writing.write_in_place(outcome, self.remigrate(entry))
             dest = entry.path
         else:
-            return ("unchanged" if result is not None else "skipped"), None
+            issue = writing.half_written(outcome, self.remigrate(entry)) if result is not None else None
+            return ("unchanged" if result is not None else "skipped") if issue is None else writing.NOT_WRITTEN, issue
         if status == writing.MIGRATED:
             print("migrated %s -> %s (%s)" % (entry.path, dest, ", ".join(result.applied)))
         return status, issue

@@ -24,7 +24,7 @@ import libcst as cst
 from libcst._nodes.internal import CodegenState
 
 from . import spec
-from .bindings import Names, dotted_name
+from .bindings import Names
 from .pipeline import RULES
 from .report import Issue, MigrationResult
 

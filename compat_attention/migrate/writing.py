@@ -123,6 +123,36 @@ def write_in_place(outcome, remigrate):
     return MIGRATED, None
 
 
+def half_written(outcome, remigrate):
+    """The report line for a file an older tool cut short (its ``.bak`` holds more), else None.
+
+    An older ``migrate --write`` killed while writing ``F`` left ``F`` empty or cut, its original
+    in ``F.bak``; such an ``F`` migrates to itself, so without this check a rerun took it as done.
+    ``F`` counts as cut when it is a strict beginning of ``F.bak`` or of ``F.bak``'s migration.
+
+    Args:
+        outcome: the file's :class:`~compat_attention.migrate.runner.Outcome` (not changed by migrating).
+        remigrate: callable ``bytes -> migrated bytes or None``.
+    """
+    bak = outcome.entry.real + ".bak"
+    if outcome.snapshot is None or not os.path.isfile(bak) or os.path.islink(bak):
+        return None
+    try:
+        kept = _read(bak)
+    except OSError:
+        return None
+    data = outcome.snapshot.data
+    if kept == data or len(data) >= len(kept) * 2:
+        return None
+    migrated = remigrate(kept) or b""
+    if any(len(data) < len(whole) and whole.startswith(data) for whole in (kept, migrated)):
+        return Issue(outcome.entry.path, 0, "write", "looks cut short by an interrupted earlier run (%d bytes; %s "
+                     "holds %d)" % (len(data), os.path.basename(bak), len(kept)), "the file was left as it is",
+                     "restore it from %s (mv %s %s), then run migrate again" % (
+                         os.path.basename(bak), os.path.basename(bak), os.path.basename(outcome.entry.path)))
+    return None
+
+
 def _changed(entry):
     return _refused(entry.path, "changed on disk while it was being migrated", "run migrate again on the new text")
 

@@ -263,3 +263,16 @@ def test_permissions_line_endings_bom_and_coding_line_are_kept(tmp_path, out):
         if not out:
             assert (src / (name + ".bak")).read_bytes() == data
     assert (dest / "tool.py").stat().st_mode & 0o7777 == 0o751
+
+
+def test_a_file_cut_short_by_an_older_run_is_reported_not_taken_as_done(tmp_path, capsys):
+    """An older ``migrate`` killed while writing left ``prog.py`` empty (or cut) and its original in ``.bak``."""
+    for cut in ("", CLEAN[:20]):
+        (tmp_path / "prog.py").write_text(cut)
+        (tmp_path / "prog.py.bak").write_text(LEGACY)
+        assert cli(str(tmp_path / "prog.py"), "--write") == 2
+        assert "prog.py: looks cut short by an interrupted earlier run (%d bytes; prog.py.bak holds %d) (write)" % (
+            len(cut), len(LEGACY)) in capsys.readouterr().out
+        assert (tmp_path / "prog.py").read_text() == cut and (tmp_path / "prog.py.bak").read_text() == LEGACY
+    (tmp_path / "prog.py").write_text(CLEAN)  # done: the migration of the .bak, no report
+    assert cli(str(tmp_path / "prog.py"), "--write") == 0 and capsys.readouterr().out == ""
