@@ -206,6 +206,7 @@ class Pass(cst.CSTTransformer):
         self.statements_only = all(
             name in _STATEMENT_LEVEL for rule in rules for name in _handler_names(type(rule)))
         self._visits, self._leaves = {}, {}
+        self._descend = {}  # node type -> whether the walk goes into it (isinstance on LibCST's ABCs is slow)
         self._declined = []  # (node, rule): rules that declined a node's children, innermost last
 
     def _handlers(self, cache, prefix, node_type):
@@ -218,8 +219,17 @@ class Pass(cst.CSTTransformer):
     def _active(self, rule):
         return not any(r is rule for _, r in self._declined)
 
+    def _descends(self, node_type):
+        found = self._descend.get(node_type)
+        if found is None:
+            found = self._descend[node_type] = (
+                "skip" if self.statements_only and issubclass(node_type, _STATEMENTS_ONLY_SKIP)
+                else "leaf" if issubclass(node_type, _LEAVES) else "into")
+        return found
+
     def on_visit(self, node):
-        if self.statements_only and isinstance(node, _STATEMENTS_ONLY_SKIP):
+        descends = self._descends(type(node))
+        if descends == "skip":
             return False
         for rule, method in self._handlers(self._visits, "visit_", type(node)):
             if self._declined and not self._active(rule):
@@ -232,7 +242,7 @@ class Pass(cst.CSTTransformer):
                 raise RuleFailed(type(rule), error)
             if descend is False:
                 self._declined.append((node, rule))
-        return not isinstance(node, _LEAVES)
+        return descends == "into"
 
     def on_leave(self, original, updated):
         for rule, method in self._handlers(self._leaves, "leave_", type(original)):
