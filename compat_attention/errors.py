@@ -4,6 +4,7 @@ The hierarchy, for ``except`` clauses::
 
     CompatAttentionError                 everything this package raises on purpose
       UsageError (ValueError)            a request that cannot be done as asked (CLI: exit 1)
+        NotebookError                    a .ipynb that is no Jupyter notebook the migrate tool reads
       LegacyFileError (ValueError)       a model file, or an output path, that cannot be used
         NotAFileError (OSError too)      missing, a directory, empty
         NotHDF5Error, NotAKerasFileError, UnsupportedVersionError, UnknownLayerError,
@@ -23,6 +24,24 @@ class UsageError(CompatAttentionError, ValueError):
 
     The CLI prints its one line and exits 1.
     """
+
+
+class NotebookError(UsageError):
+    """A ``.ipynb`` file that is not a Jupyter notebook ``migrate`` can read: not JSON, no
+    notebook, nbformat 3 or older, another kernel language.
+
+    ``str(error)`` is one line: ``"<path>: <problem>; <fix>"``.
+
+    Attributes:
+        path: the file.
+        line: the line of the JSON error (1 when the whole file is concerned).
+        problem: what is wrong with it.
+        fix: what to do about it.
+    """
+
+    def __init__(self, path, problem, fix, line=1):
+        self.path, self.line, self.problem, self.fix = str(path), line, problem, fix
+        super().__init__("%s: %s; %s" % (self.path, problem, fix))
 
 
 class LegacyFileError(CompatAttentionError, ValueError):
@@ -104,7 +123,7 @@ class MalformedFileError(LegacyFileError):
 
 class ResourceLimitError(MalformedFileError):
     """The file declares sizes that need more parameters than it stores, or more than the cap
-    (``compat_attention.io.validate.MAX_PARAMETERS``, ``max_parameters=``, or the environment variable
+    (``compat_attention.io.resources.MAX_PARAMETERS``, ``max_parameters=``, or the environment variable
     ``COMPAT_ATTENTION_MAX_PARAMETERS``); refused before anything is allocated."""
 
 

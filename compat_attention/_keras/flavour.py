@@ -133,7 +133,3 @@ def register_serializable(name=None):
     """Register a class or function under the ``compat_attention`` package name."""
     return keras.utils.register_keras_serializable(package=PACKAGE, name=name)
 
-
-def weight_path(weight):
-    """A weight's full path (``'decoder/attention_decoder_cell/V_a'``), without the ``:0``."""
-    return (weight.path if KERAS_3 else weight.name).split(":")[0]

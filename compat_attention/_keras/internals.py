@@ -88,3 +88,17 @@ def initializer_class_name(class_name):
             continue
         return candidate
     return None
+
+
+def call_mask(layer, index=0):
+    """The mask a model passed ``layer`` at its ``index``-th call, or None (none, or never called).
+
+    Keras 3 records it among the call's keyword arguments, Keras 2 carries it on the input tensor.
+    """
+    try:
+        args, kwargs = node_call_arguments(layer, index)
+    except (AttributeError, IndexError):
+        return None
+    if KERAS_3:
+        return kwargs.get("mask")
+    return keras_mask_of(args[0]) if args and not isinstance(args[0], (list, tuple)) else None

@@ -23,6 +23,7 @@ def cmd_inspect(args):
     print("%s: Keras %s file (%s backend), %s%s" % (
         report["path"], report["keras_version"], report["backend"], report["kind"],
         " " + report["model_class"] if report["model_class"] else ""))
+    print("read as: %s" % report["source"])
     print("optimizer state: %s" % ("yes" if report["has_optimizer_weights"] else "no"))
     print("\n%-28s %-18s %s" % ("layer", "class", "weights"))
     for layer in report["layers"]:

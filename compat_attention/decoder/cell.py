@@ -19,6 +19,42 @@ WEIGHT_NAMES = (
     "W_s",
 )
 
+
+def weight_shapes(input_dim, units, output_dim):
+    """The shapes of the 21 legacy weights, by name, in creation order (``WEIGHT_NAMES``).
+
+    Args:
+        input_dim: D, the encoder's feature size.
+        units: U, the size of the decoder state.
+        output_dim: O, the size of each output.
+
+    Returns:
+        A dict ``name -> shape``: the attention's ``V_a`` (U,), ``W_a`` (U, U), ``U_a`` (D, U),
+        ``b_a`` (U,); per gate r, z, p (width U) and the output o (width O) ``C_*`` (D, width),
+        ``U_*`` (U, width), ``W_*`` (O, width), ``b_*`` (width,); and ``W_s`` (D, U).
+
+    Example:
+
+    >>> shapes = weight_shapes(input_dim=5, units=3, output_dim=2)
+    >>> shapes["U_a"], shapes["C_o"], shapes["W_s"], len(shapes)
+    ((5, 3), (5, 2), (5, 3), 21)
+    """
+    shapes = {"V_a": (units,), "W_a": (units, units), "U_a": (input_dim, units), "b_a": (units,),
+              "W_s": (input_dim, units)}
+    for gate, width in (("r", units), ("z", units), ("p", units), ("o", output_dim)):
+        shapes.update({"C_" + gate: (input_dim, width), "U_" + gate: (units, width),
+                       "W_" + gate: (output_dim, width), "b_" + gate: (width,)})
+    return {name: shapes[name] for name in WEIGHT_NAMES}
+
+
+def weight_kind(name):
+    """Which settings make legacy weight ``name``: ``'kernel'`` (the attention's ``V_a``, ``W_a``,
+    ``U_a``), ``'bias'`` (``b_*``) or ``'recurrent'`` (every other matrix)."""
+    if name.startswith("b_"):
+        return "bias"
+    return "kernel" if name in ("V_a", "W_a", "U_a") else "recurrent"
+
+
 # Per-call tensors that every step reads (the encoder sequence, its projection and
 # the fused kernels). Keras 3's RNN has no ``constants=`` argument, so the layer binds
 # them here for the duration of its loop, on every flavour alike. A context variable
@@ -144,24 +180,14 @@ class AttentionDecoderCell(keras.layers.Layer):
         self.output_size = self.output_dim
 
     def build(self, input_shape):
-        input_dim = int(input_shape[-1])
-        units, out = self.units, self.output_dim
-        kernel = (self.kernel_initializer, self.kernel_regularizer, self.kernel_constraint)
-        # The legacy layer took the recurrent regularizer/constraint from the kernel ones.
-        recurrent = (self.recurrent_initializer, self.kernel_regularizer, self.kernel_constraint)
-        bias = (self.bias_initializer, self.bias_regularizer, self.bias_constraint)
-        specs = {
-            "V_a": ((units,), kernel), "W_a": ((units, units), kernel),
-            "U_a": ((input_dim, units), kernel), "b_a": ((units,), bias),
-            "W_s": ((input_dim, units), recurrent),
+        kinds = {
+            "kernel": (self.kernel_initializer, self.kernel_regularizer, self.kernel_constraint),
+            # The legacy layer took the recurrent regularizer/constraint from the kernel ones.
+            "recurrent": (self.recurrent_initializer, self.kernel_regularizer, self.kernel_constraint),
+            "bias": (self.bias_initializer, self.bias_regularizer, self.bias_constraint),
         }
-        for gate, width in (("r", units), ("z", units), ("p", units), ("o", out)):
-            specs["C_" + gate] = ((input_dim, width), recurrent)
-            specs["U_" + gate] = ((units, width), recurrent)
-            specs["W_" + gate] = ((out, width), recurrent)
-            specs["b_" + gate] = ((width,), bias)
-        for name in WEIGHT_NAMES:
-            shape, (initializer, regularizer, constraint) = specs[name]
+        for name, shape in weight_shapes(int(input_shape[-1]), self.units, self.output_dim).items():
+            initializer, regularizer, constraint = kinds[weight_kind(name)]
             weight = self.add_weight(
                 name=name, shape=shape, initializer=_fresh(initializer),
                 regularizer=regularizer, constraint=constraint,

@@ -11,6 +11,9 @@ import functools
 
 from .. import errors
 
+#: The fix for a file that is not what Keras 2 wrote (the structure and resource checks, the builder).
+DAMAGED = "the file is damaged or was not written by Keras 2.x; use another copy of the model"
+
 #: The fix a wrapped failure suggests.
 FIX = ("the file is damaged, or holds a setting this Keras cannot rebuild; use another copy, or rebuild the "
        "model in code and load its weights with compat_attention.load_legacy_weights()")

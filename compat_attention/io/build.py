@@ -1,29 +1,57 @@
-"""Models from rewritten configs: layers made, wired as the file says, weights assigned."""
+"""Models from rewritten configs: layers made, wired as the file says, weights assigned.
+
+Also the order in which a functional model's layers can be built (``topological_order``), which the
+structure checks (a graph with a cycle is refused) and the resource estimate read too.
+"""
 
 import inspect
 
 from .. import errors
 from .._keras.flavour import keras
-from . import validate
-from .boundary import wrapped
-from .rewrites import WRAPPER_CLASSES
+from ..objects import all_layers
+from .boundary import DAMAGED, wrapped
+from .configs import WRAPPER_CLASSES
 
 
-def lambda_layers(model_config):
-    """Names of the Lambda layers in a model config (wrapped ones too)."""
-    found = []
+def topological_order(layers):
+    """A functional model's layer entries, each after the layers it reads.
 
-    def visit(class_name, config):
-        if class_name == "Lambda":
-            found.append(config.get("name", "lambda"))
-        if isinstance(config.get("layer"), dict):
-            visit(config["layer"]["class_name"], config["layer"]["config"])
+    Args:
+        layers: the entries of a functional model config (checked by ``structure``' shape checks).
 
-    layers = model_config["config"]
-    layers = layers if isinstance(layers, list) else layers["layers"]
-    for layer in layers:
-        visit(layer["class_name"], layer["config"])
-    return found
+    Returns:
+        ``(order, stuck)``: the entries in an order that builds, and the names of the layers on
+        or behind a cycle (empty when the graph is acyclic).
+    """
+    reads = {}
+    for entry in layers:
+        reads[entry["name"]] = {item[0] for node in entry["inbound_nodes"] for item in node}
+    by_name = {entry["name"]: entry for entry in layers}
+    readers = {name: [] for name in reads}
+    missing = {name: len(sources) for name, sources in reads.items()}
+    for name, sources in reads.items():
+        for source in sources:
+            readers[source].append(name)
+    ready = [entry["name"] for entry in layers if not missing[entry["name"]]]
+    order = []
+    while ready:
+        name = ready.pop(0)
+        order.append(by_name[name])
+        for reader in readers[name]:
+            missing[reader] -= 1
+            if not missing[reader]:
+                ready.append(reader)
+    stuck = [entry["name"] for entry in layers if missing[entry["name"]] > 0]
+    return order, stuck
+
+
+def known_class(class_name, custom_objects):
+    """Whether ``class_name`` names a layer class the builder can make: one of ``custom_objects`` (the
+    source's and the caller's), a layer of ``keras.layers``, or ``Lambda`` (refused or built by ``make``)."""
+    if class_name == "Lambda" or class_name in custom_objects:
+        return True
+    cls = getattr(keras.layers, class_name, None) if class_name.isidentifier() else None
+    return inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)
 
 
 class LayerFactory(object):
@@ -51,15 +79,13 @@ class LayerFactory(object):
         """
         where = "layer %r%s (%s)" % (config.get("name"), "" if index is None else " (index %d)" % index, class_name)
         with wrapped(self.path, "rebuilding " + where):
-            return self.source.make_layer(self, class_name, config)
+            if self.source.make_layer is not None:
+                return self.source.make_layer(self, class_name, config)
+            return self.make_standard(class_name, config)
 
     def known_class(self, class_name):
-        """Whether ``class_name`` names a layer class this factory can make (Lambda included: it is refused
-        or built by ``make``)."""
-        if class_name == "Lambda" or class_name in self.custom_objects:
-            return True
-        cls = getattr(keras.layers, class_name, None) if class_name.isidentifier() else None
-        return inspect.isclass(cls) and issubclass(cls, keras.layers.Layer)
+        """Whether ``class_name`` names a layer class this factory can make (``known_class``)."""
+        return known_class(class_name, self.custom_objects)
 
     def make_standard(self, class_name, config):
         """A layer of Keras, of ``custom_objects``, or a wrapper around one (``make`` for the inner)."""
@@ -98,7 +124,7 @@ class LayerFactory(object):
 
 
 def build_model(model_config, factory):
-    """Build an unweighted model from a rewritten model config (checked by ``validate.STRUCTURE``)."""
+    """Build an unweighted model from a rewritten model config (checked by ``structure.STRUCTURE``)."""
     kind = model_config["class_name"]
     body = model_config["config"]
     if kind == "Sequential":
@@ -121,16 +147,16 @@ def _output(factory, outputs_of, item, reader):
     if node >= len(nodes) or tensor >= len(nodes[node]):
         raise errors.MalformedFileError(
             factory.path, "%s reads output %d of node %d of layer %r, which has %d node(s) of %s output(s)"
-            % (reader, tensor, node, name, len(nodes), len(nodes[node]) if node < len(nodes) else 0), validate.FIX)
+            % (reader, tensor, node, name, len(nodes), len(nodes[node]) if node < len(nodes) else 0), DAMAGED)
     return nodes[node][tensor]
 
 
 def _build_functional(body, factory):
     outputs_of = {}  # layer name -> list of node outputs (each a list of tensors)
     index_of = {id(entry): index for index, entry in enumerate(body["layers"])}
-    order, stuck = validate.topological_order(body["layers"])
-    if stuck:  # validate.graph_is_acyclic refused it already; kept so that no loop depends on it
-        raise errors.MalformedFileError(factory.path, "layers %s read each other in a cycle" % stuck[:10], validate.FIX)
+    order, stuck = topological_order(body["layers"])
+    if stuck:  # structure.graph_is_acyclic refused it already; kept so that no loop depends on it
+        raise errors.MalformedFileError(factory.path, "layers %s read each other in a cycle" % stuck[:10], DAMAGED)
     for entry in order:
         name, config, index = entry["name"], entry["config"], index_of[id(entry)]
         where = "layer %r (index %d)" % (name, index)
@@ -166,13 +192,16 @@ def assign_weights(model, legacy, by_name=True, check=None):
         by_name: match layers by name; otherwise by position among the layers that
             have weights.
         check: None, or ``check(pairs, legacy)`` called with ``[(target layer, stored
-            layer name)]`` before the shapes are compared (e.g. ``legacy_defaults.check_targets``).
+            layer name)]`` before the shapes are compared (e.g. ``targets.check_targets``).
+
+    The arrays go through the file's source's ``convert_weights`` first, where it has one; the
+    ``(target layer, stored layer name)`` pairs are kept as ``legacy.targets`` (for the optimizer state).
 
     Raises:
         WeightMismatchError: before any weight is set, when something does not fit.
     """
     stored = [(name, arrays) for name, arrays in legacy.weights.items() if arrays]
-    targets = [layer for layer in flat_layers(model) if layer.weights]
+    targets = [layer for layer in all_layers(model) if layer.weights and not isinstance(layer, keras.Model)]
     if by_name:
         by = {layer.name: layer for layer in targets}
         missing = [name for name, _ in stored if name not in by]
@@ -191,6 +220,11 @@ def assign_weights(model, legacy, by_name=True, check=None):
         names = [name for name, _ in stored]
     if check is not None:
         check([(layer, name) for (layer, _), name in zip(pairs, names)], legacy)
+    convert = getattr(legacy.source, "convert_weights", None)
+    if convert is not None:
+        pairs = [(layer, arrays) for layer, _, arrays in
+                 convert([(layer, name, arrays) for (layer, arrays), name in zip(pairs, names)], legacy)]
+    legacy.targets = [(layer, name) for (layer, _), name in zip(pairs, names)]
     for layer, arrays in pairs:
         expected = [tuple(w.shape) for w in layer.weights]
         found = [tuple(a.shape) for _, a in arrays]
@@ -203,53 +237,3 @@ def assign_weights(model, legacy, by_name=True, check=None):
     for layer, arrays in pairs:
         with wrapped(legacy.path, "setting the weights of layer %r" % layer.name, error=errors.WeightMismatchError):
             layer.set_weights([a for _, a in arrays])
-
-
-def flat_layers(model):
-    for layer in model.layers:
-        if isinstance(layer, keras.Model):
-            for inner in flat_layers(layer):
-                yield inner
-        else:
-            yield layer
-
-
-def _optimizer(path, training_config):
-    """The optimizer a training config names, its class and learning rate checked first."""
-    fail = lambda problem: errors.MalformedFileError(  # noqa: E731
-        path, "training_config: %s" % problem, "load without compile=True, or use another copy of the file")
-    optimizer = training_config.get("optimizer_config", {})
-    if optimizer is None:
-        optimizer = {}
-    if not isinstance(optimizer, dict):
-        raise fail("optimizer_config is a %s, not an object" % type(optimizer).__name__)
-    name = optimizer.get("class_name", "Adam")
-    cls = getattr(keras.optimizers, name, None) if isinstance(name, str) and name.isidentifier() else None
-    if not (inspect.isclass(cls) and issubclass(cls, keras.optimizers.Optimizer)):
-        raise fail("optimizer class %r is not one of keras.optimizers" % (name,))
-    settings = optimizer.get("config", {})
-    if not isinstance(settings, dict):
-        raise fail("the optimizer's config is a %s, not an object" % type(settings).__name__)
-    learning_rate = settings.get("learning_rate", settings.get("lr"))
-    if learning_rate is not None and not validate.finite_positive(learning_rate):
-        raise fail("the learning rate is %r, not a positive number" % (learning_rate,))
-    return cls, learning_rate
-
-
-def compile_from_training_config(model, training_config, path="<model>"):
-    """Compile ``model`` with the loss, metrics and optimizer class (and learning rate) a file records.
-
-    Raises:
-        MalformedFileError: the training config is not what Keras 2 wrote, or Keras refuses it.
-    """
-    if not isinstance(training_config, dict):
-        raise errors.MalformedFileError(
-            path, "training_config is a %s, not an object" % type(training_config).__name__,
-            "load without compile=True, or use another copy of the file")
-    opt_cls, learning_rate = _optimizer(path, training_config)
-    with wrapped(path, "compiling with the file's training_config",
-                 fix="load without compile=True and compile the model yourself"):
-        opt = opt_cls(learning_rate=learning_rate) if learning_rate is not None else opt_cls()
-        model.compile(optimizer=opt, loss=training_config.get("loss"), metrics=training_config.get("metrics"))
-        from .optimizer_state import restore_optimizer  # the file's hyperparameters and optimizer state
-        restore_optimizer(model, training_config, path)

@@ -10,32 +10,32 @@ from .. import errors
 from .._keras.flavour import describe, keras
 from .._keras.saving import BIDIRECTIONAL_ARCHIVES_FIXED_IN, RELOADS_BIDIRECTIONAL_ARCHIVES, SAVE_SUFFIXES
 from ..objects import all_layers, custom_objects
-from . import validate
 from .boundary import guarded, wrapped
-from .build import lambda_layers
-from .h5file import read_legacy_file
-from .keras2_0 import KERAS_2_0, KERAS_2_0_FILES
-from .loader import load_legacy_model
+from .configs import walk
+from .loader import load_legacy_model, read_model_file
+from .structure import check_structure
 
 
 @guarded("inspecting the file")
 def inspect_legacy_file(path):
-    """Describe a legacy ``.h5`` without building or running anything from it.
+    """Describe a legacy ``.h5`` (or ``.keras`` archive) without building or running anything from it.
 
     Returns:
-        A dict: ``keras_version``, ``backend``, ``kind`` (model or weights),
-        ``model_class``, ``layers`` (name, class, weight shapes), ``rewrites``
-        (name, layer, legacy fact), ``lambdas``, ``has_optimizer_weights``, ``running``.
+        A dict: ``keras_version``, ``backend``, ``source`` (the producer the loader reads it as),
+        ``kind`` (model or weights), ``model_class``, ``layers`` (name, class, weight shapes),
+        ``rewrites`` (name, layer, legacy fact), ``lambdas``, ``has_optimizer_weights``, ``running``.
     """
-    legacy = read_legacy_file(path)
+    legacy = read_model_file(path)
+    source = legacy.source
     layer_classes = {}
     model_class, planned, lambdas = None, [], []
     if not legacy.is_weights_only:
-        validate.check_structure(legacy.path, legacy.model_config)
+        check_structure(legacy.path, legacy.model_config)
         model_class = legacy.model_config["class_name"]
-        config, planned = KERAS_2_0_FILES.plan(legacy)
+        config, planned = source.rewrites.plan(legacy.model_config, legacy)
         layer_classes = {l.get("name") or l["config"].get("name"): l["class_name"] for l in config["config"]["layers"]}
-        lambdas = lambda_layers(legacy.model_config)
+        lambdas = [layer.get("name", "lambda") for _, class_name, layer, _ in walk(legacy.model_config)
+                   if class_name == "Lambda"]
     layers = [
         {"name": name, "class": layer_classes.get(name, "?"), "weights": [tuple(a.shape) for _, a in arrays]}
         for name, arrays in legacy.weights.items()
@@ -44,10 +44,12 @@ def inspect_legacy_file(path):
         "path": legacy.path,
         "keras_version": legacy.keras_version,
         "backend": legacy.backend,
+        "source": source.name,
         "kind": "weights" if legacy.is_weights_only else "model",
         "model_class": model_class,
         "layers": layers,
-        "rewrites": [{"rewrite": name, "layer": layer, "fact": KERAS_2_0.describe(name)} for name, layer in planned],
+        "rewrites": [{"rewrite": name, "layer": layer, "fact": source.rewrites.describe(name)}
+                     for name, layer in planned],
         "lambdas": lambdas,
         "has_optimizer_weights": legacy.has_optimizer_weights,
         "running": describe(),

@@ -1,97 +1,305 @@
-"""Named config rewrites, grouped per source of files (``RewriteSet``).
+"""Named config rewrites: ``RewriteSet`` (one per source), and the rewrites several sources share.
 
-Each rewrite is one small function fixing ONE legacy fact. A model rewrite takes the
-model config (``{"class_name": ..., "config": ...}``); a layer rewrite takes one layer's
-``(class_name, config)`` and also runs on layers nested in wrappers. Each returns True
-when it changed something, so ``inspect`` can list what was rewritten and why. The sets
-themselves live with their sources: ``keras2_0.py``, ``attention_package.py``.
+Each rewrite is one small function fixing ONE legacy fact, marked with the fact it fixes:
+
+* a model rewrite (``@model_rewrite``) takes the model config (``{"class_name": ..., "config": ...}``);
+* a layer rewrite (``@layer_rewrite``) takes one layer's ``(class_name, config)`` and also runs on
+  the layers wrappers hold (``configs.walk``: the wrapped layer first);
+* a training rewrite (``@training_rewrite``) takes the training config;
+* a file rewrite (``@file_rewrite``) takes the model config and the ``LegacyFile`` it came from, for a
+  fact the config alone does not tell (a shape only the stored weights show, the backend only the
+  weight names show); it runs among the model rewrites, in the listed order.
+
+Each returns True when it changed something, so that ``inspect`` lists what was rewritten and why.
+Nothing is registered anywhere: each source (``io/sources/``) lists the rewrites it applies, in
+order, in its ``RewriteSet``. The rewrites live here, one catalogue of legacy facts grouped by the
+producers that had them (every Keras 2; standalone Keras 2.0.x; tf.keras 2), so that a source of
+another era lists the facts it shares without importing another source.
 """
 
 import copy
-from collections import namedtuple
 
-#: One rewrite: its name, the legacy fact it fixes, and the function that applies it.
-Rewrite = namedtuple("Rewrite", "name fact apply")
+from .._keras.internals import initializer_class_name
+from ..layers.activations import LEGACY_HARD_SIGMOID
+from ..layers.recurrent import LegacyGRU, LegacyLSTM, LegacySimpleRNN
+from .configs import layer_entries, walk
 
-#: Layer classes that hold another layer in ``config["layer"]``.
-WRAPPER_CLASSES = ("Bidirectional", "TimeDistributed")
+#: What a rewrite takes: the model config, one layer's ``(class_name, config)``, the training config, or
+#: the model config and the file.
+KINDS = ("model", "layer", "training", "file")
 
-#: Keras 2.0.x recurrent layer classes.
-RECURRENT_CLASSES = ("LSTM", "GRU", "SimpleRNN")
+
+def _marker(kind):
+    def rewrite(fact):
+        def mark(fn):
+            fn.fact, fn.kind = fact, kind
+            return fn
+        return mark
+    rewrite.__name__ = "%s_rewrite" % kind
+    rewrite.__doc__ = "Decorator: mark ``fn`` as a %s rewrite fixing ``fact`` (nothing is registered)." % kind
+    return rewrite
+
+
+model_rewrite, layer_rewrite, training_rewrite, file_rewrite = (_marker(kind) for kind in KINDS)
 
 
 class RewriteSet(object):
-    """The ordered model and layer rewrites that adapt one source's configs to this Keras.
+    """The ordered rewrites that adapt one source's configs to the running Keras.
 
     Args:
         name: the source, for messages (e.g. ``"Keras 2.0.x"``).
+        rewrites: functions marked by ``model_rewrite``, ``file_rewrite``, ``layer_rewrite`` or
+            ``training_rewrite``, in the order they run (model and file rewrites first, then per layer
+            the layer rewrites).
+
+    Example:
+
+    >>> rewrites = RewriteSet("example", [drop_embedding_input_length])
+    >>> model = {"class_name": "Sequential", "config": {"layers": [
+    ...     {"class_name": "Embedding", "config": {"name": "words", "input_length": 5}}]}}
+    >>> rewritten, applied = rewrites.plan(model)
+    >>> applied, rewritten["config"]["layers"][0]["config"]
+    ([('drop_embedding_input_length', 'words')], {'name': 'words'})
     """
 
-    def __init__(self, name):
+    def __init__(self, name, rewrites):
         self.name = name
-        self.model_rewrites = []
-        self.layer_rewrites = []
+        self.rewrites = tuple(rewrites)
+        for fn in self.rewrites:
+            if getattr(fn, "kind", None) not in KINDS:
+                raise TypeError("%r is not marked as a rewrite (model_rewrite, layer_rewrite, training_rewrite, "
+                                "file_rewrite)" % fn)
 
-    def model_rewrite(self, fact):
-        """Decorator: register ``fn(model_config) -> bool`` as a model rewrite fixing ``fact``."""
-        def register(fn):
-            self.model_rewrites.append(Rewrite(fn.__name__, fact, fn))
-            return fn
-        return register
-
-    def layer_rewrite(self, fact):
-        """Decorator: register ``fn(class_name, config) -> bool`` as a layer rewrite fixing ``fact``."""
-        def register(fn):
-            self.layer_rewrites.append(Rewrite(fn.__name__, fact, fn))
-            return fn
-        return register
-
-    def include(self, other, *names):
-        """Also apply the rewrites ``names`` of ``other`` (a fact two sources share), in this order."""
-        for name in names:
-            rewrite = other.find(name)
-            target = self.model_rewrites if rewrite in other.model_rewrites else self.layer_rewrites
-            target.append(rewrite)
+    def of_kind(self, kind):
+        """The rewrites of ``kind`` (``'model'``, ``'layer'``, ``'training'``), in order."""
+        return [fn for fn in self.rewrites if fn.kind == kind]
 
     def find(self, name):
-        """The ``Rewrite`` called ``name``.
+        """The rewrite called ``name``.
 
         Raises:
             KeyError: no rewrite of this set has that name.
         """
-        for rewrite in self.model_rewrites + self.layer_rewrites:
-            if rewrite.name == name:
-                return rewrite
+        for fn in self.rewrites:
+            if fn.__name__ == name:
+                return fn
         raise KeyError(name)
 
     def describe(self, name):
         """The legacy fact behind rewrite ``name``."""
         return self.find(name).fact
 
-    def apply_to_layer(self, class_name, config):
-        """Run the layer rewrites on one layer config, wrapped layers first.
+    def plan(self, model_config, legacy=None):
+        """Rewrite a copy of ``model_config`` (checked by ``structure.STRUCTURE``); the input is left untouched.
 
-        Returns:
-            list of ``(rewrite name, layer name)`` for the rewrites that changed something.
-        """
-        applied = []
-        if class_name in WRAPPER_CLASSES and isinstance(config.get("layer"), dict):
-            inner = config["layer"]
-            applied += self.apply_to_layer(inner["class_name"], inner["config"])
-        for rewrite in self.layer_rewrites:
-            if rewrite.apply(class_name, config):
-                applied.append((rewrite.name, config.get("name", class_name)))
-        return applied
-
-    def plan(self, model_config):
-        """Rewrite a copy of ``model_config``; the input is left untouched.
+        Args:
+            model_config: the model config as read.
+            legacy: the ``LegacyFile`` it was read from, for the file rewrites (None: they do not run).
 
         Returns:
             ``(model_config, applied)``: the rewritten copy and the list of
             ``(rewrite name, layer name or None)`` that changed something.
         """
         config = copy.deepcopy(model_config)
-        applied = [(r.name, None) for r in self.model_rewrites if r.apply(config)]
-        for layer in config["config"]["layers"]:
-            applied += self.apply_to_layer(layer["class_name"], layer["config"])
+        applied = []
+        for fn in self.rewrites:
+            if (fn.kind == "model" and fn(config)) or (fn.kind == "file" and legacy is not None and fn(config, legacy)):
+                applied.append((fn.__name__, None))
+        layer_rewrites = self.of_kind("layer")
+        layers = {}  # top-level index -> its walk, the wrapper first
+        for (index, _), class_name, layer_config, _ in walk(config):
+            layers.setdefault(index, []).append((class_name, layer_config))
+        for index in sorted(layers):
+            # The wrapped layer first: a wrapper's rewrite may rename the class of the layer it holds.
+            for class_name, layer_config in reversed(layers[index]):
+                applied += [(fn.__name__, layer_config.get("name", class_name)) for fn in layer_rewrites
+                            if fn(class_name, layer_config)]
         return config, applied
+
+    def plan_training(self, training_config):
+        """A copy of ``training_config`` with the training rewrites applied (dicts only; anything else as is)."""
+        training_config = copy.deepcopy(training_config)
+        if isinstance(training_config, dict):
+            for fn in self.of_kind("training"):
+                fn(training_config)
+        return training_config
+
+
+# -- Keras 2: facts of every Keras 2 producer (standalone Keras 2.x and tf.keras 2) -------------------
+
+@model_rewrite("A Keras 2 Sequential built without an Input (always in Keras 2.0.x, input_shape= on the first "
+               "layer in tf.keras 2) declared its input through the first layer's batch_input_shape; Keras 3 "
+               "layers refuse that key, so it becomes an Input.")
+def sequential_input_from_first_layer(model_config):
+    layers = model_config["config"].get("layers") if isinstance(model_config["config"], dict) else None
+    if model_config["class_name"] != "Sequential" or not layers or layers[0]["class_name"] == "InputLayer":
+        return False
+    first = layers[0]["config"]
+    if "batch_input_shape" not in first:
+        return False
+    model_config["config"]["input"] = {
+        "batch_shape": first.pop("batch_input_shape"),
+        "dtype": first.pop("dtype", "float32"),
+    }
+    return True
+
+
+@model_rewrite("Keras 2 layers could carry batch_input_shape anywhere; modern Keras takes input shapes from "
+               "Input layers only.")
+def drop_inner_batch_input_shape(model_config):
+    changed = False
+    for layer in layer_entries(model_config):
+        if layer["class_name"] != "InputLayer" and "batch_input_shape" in layer["config"]:
+            layer["config"].pop("batch_input_shape")
+            changed = True
+    return changed
+
+
+@layer_rewrite("Keras 2 Embedding took `input_length`; Keras 3 refuses it (the Input carries the length).")
+def drop_embedding_input_length(class_name, config):
+    return class_name == "Embedding" and config.pop("input_length", "absent") != "absent"
+
+
+@layer_rewrite("Keras 2 saved initializers under their class names (Orthogonal, ...); the running Keras may "
+               "know one only by its <name>Initializer spelling (Orthogonal: Keras 3.0-3.3).")
+def initializer_class_names(class_name, config):
+    changed = False
+    for key, value in config.items():
+        if key.endswith("_initializer") and isinstance(value, dict) and isinstance(value.get("class_name"), str):
+            name = initializer_class_name(value["class_name"])
+            if name is not None and name != value["class_name"]:
+                value["class_name"] = name
+                changed = True
+    return changed
+
+
+@layer_rewrite("Keras 2 hard_sigmoid was clip(0.2x + 0.5, 0, 1), the Keras 2.0-2.2 LSTM/GRU default "
+               "recurrent_activation; Keras 3 redefined it with slope 1/6.")
+def legacy_hard_sigmoid(class_name, config):
+    changed = False
+    for key in ("activation", "recurrent_activation"):
+        if config.get(key) == "hard_sigmoid":
+            config[key] = LEGACY_HARD_SIGMOID
+            changed = LEGACY_HARD_SIGMOID != "hard_sigmoid"
+    return changed
+
+
+# -- standalone Keras 2.0.x (and, until they have sources of their own, the later Keras 2.x) ------------
+
+#: Keras 2.0.x recurrent layer classes.
+RECURRENT_CLASSES = ("LSTM", "GRU", "SimpleRNN")
+
+#: Per recurrent class, ours that keeps Keras 2.0.8's masked steps inside a wrapper.
+MASKED_STEPS_KEPT = {"LSTM": LegacyLSTM, "GRU": LegacyGRU, "SimpleRNN": LegacySimpleRNN}
+
+
+@model_rewrite("Keras 2.0.x saved a Sequential model's config as a bare list of layer configs.")
+def sequential_bare_list(model_config):
+    if model_config["class_name"] == "Sequential" and isinstance(model_config["config"], list):
+        model_config["config"] = {"name": "sequential", "layers": model_config["config"]}
+        return True
+    return False
+
+
+@layer_rewrite("Keras 2.0.x Recurrent layers stored `implementation` (0, 1 or 2), a speed setting with no "
+               "effect on the numbers; Keras 3 refuses the key.")
+def drop_recurrent_implementation(class_name, config):
+    return config.pop("implementation", None) is not None
+
+
+@layer_rewrite("Keras 2.0.8 GRU had no reset_after (the reset gate acts before the recurrent product, one "
+               "(3U,) bias); modern GRU defaults to reset_after=True.")
+def gru_without_reset_after(class_name, config):
+    if class_name == "GRU" and "reset_after" not in config:
+        config["reset_after"] = False
+        return True
+    return False
+
+
+@layer_rewrite("Keras 2.0.8 recurrent layers repeated their last output at masked steps (the next layer "
+               "reads those repeated vectors); say so explicitly.")
+def masked_steps_repeat_output(class_name, config):
+    if class_name in RECURRENT_CLASSES and config.get("zero_output_for_mask") is not False:
+        config["zero_output_for_mask"] = False
+        return True
+    return False
+
+
+@layer_rewrite("Keras 2.0.8's Bidirectional let each direction repeat its last output at masked steps (the "
+               "forward one the step before, the backward one the step after); modern Bidirectional forces "
+               "zeros there, so the wrapped layer becomes one that keeps 2.0.8's steps.")
+def bidirectional_masked_steps_repeat_output(class_name, config):
+    inner = config.get("layer")
+    if class_name == "Bidirectional" and isinstance(inner, dict) and inner.get("class_name") in RECURRENT_CLASSES:
+        inner["class_name"] = MASKED_STEPS_KEPT[inner["class_name"]].__name__
+        return True
+    return False
+
+
+@layer_rewrite("Keras 2.0.8's TimeDistributed never passed the mask to the layer it wrapped; modern "
+               "TimeDistributed does, so a wrapped recurrent layer ignores it, as it did then.")
+def time_distributed_inner_sees_no_mask(class_name, config):
+    inner = config.get("layer")
+    if class_name == "TimeDistributed" and isinstance(inner, dict) and inner.get("class_name") in RECURRENT_CLASSES:
+        inner["class_name"] = MASKED_STEPS_KEPT[inner["class_name"]].__name__
+        inner["config"]["ignore_mask"] = True
+        return True
+    return False
+
+
+@layer_rewrite("Keras 2.0.8's SpatialDropout1D/2D/3D stored `trainable`; Keras 3's refuse the key (they have "
+               "no weights, so it meant nothing).")
+def spatial_dropout_drops_trainable(class_name, config):
+    if class_name.startswith("SpatialDropout") and "trainable" in config:
+        config.pop("trainable")
+        return True
+    return False
+
+
+# -- tf.keras 2 -------------------------------------------------------------------------------------
+
+@layer_rewrite("tf.keras 2 recurrent layers stored time_major (False unless asked); Keras 3 refuses the key.")
+def drop_time_major(class_name, config):
+    if config.get("time_major", "absent") is False:
+        del config["time_major"]
+        return True
+    return False
+
+
+@training_rewrite("tf.keras 2.11+ saved its (new) optimizers under the class name 'Custom>Adam'.")
+def optimizer_custom_prefix(training_config):
+    optimizer = training_config.get("optimizer_config")
+    name = optimizer.get("class_name") if isinstance(optimizer, dict) else None
+    if isinstance(name, str) and name.startswith("Custom>"):
+        optimizer["class_name"] = name[len("Custom>"):]
+        return True
+    return False
+
+
+# -- Keras 1 and Keras 2.0.x: the Keras 1 layers Keras 2.0-2.1 kept in keras.legacy ------------------
+
+#: Keras 1's argument names of its dense layers and Keras 2's (Keras 2.0.8's ``legacy_dense_support``).
+KERAS_1_DENSE_NAMES = (("output_dim", "units"), ("init", "kernel_initializer"), ("W_regularizer", "kernel_regularizer"),
+                       ("b_regularizer", "bias_regularizer"), ("W_constraint", "kernel_constraint"),
+                       ("b_constraint", "bias_constraint"), ("bias", "use_bias"))
+
+
+def renamed(config, pairs):
+    """Rename the keys ``config`` has among ``pairs`` (``(old, new)``) in place; whether any was renamed."""
+    changed = False
+    for old, new in pairs:
+        if old in config:
+            config[new] = config.pop(old)
+            changed = True
+    return changed
+
+
+@layer_rewrite("Keras 1's Highway and MaxoutDense (kept by Keras 2.0-2.1 in keras.legacy.layers with their Keras 1 "
+               "arguments) are ours, with Keras 2's argument names: output_dim -> units, init -> "
+               "kernel_initializer, W_/b_regularizer and constraint -> kernel_/bias_, bias -> use_bias; input_dim "
+               "(the Input gives it) is dropped.")
+def highway_maxout_keras2_names(class_name, config):
+    if class_name not in ("Highway", "MaxoutDense"):
+        return False
+    changed = renamed(config, KERAS_1_DENSE_NAMES)
+    return config.pop("input_dim", "absent") != "absent" or changed

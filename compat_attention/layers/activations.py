@@ -1,6 +1,14 @@
-"""Keras 2.0.8's ``hard_sigmoid``, which Keras 3 redefined."""
+"""Keras 2.0.8's activations that Keras 3 redefined or removed.
 
-from .._keras.flavour import HARD_SIGMOID_SLOPE_0_2, register_serializable
+* ``legacy_hard_sigmoid`` (and ``LEGACY_HARD_SIGMOID``): ``hard_sigmoid`` of slope 0.2;
+* ``LegacyThresholdedReLU``: the ``ThresholdedReLU`` layer, found by the loader (``io/sources/``) under
+  that class name;
+* ``LegacyParametricSoftplus``, ``LegacySReLU``: Keras 1's learned activations, which Keras 2 dropped
+  (found by the loader under the class names ``ParametricSoftplus`` and ``SReLU``).
+"""
+
+from .._keras.flavour import HARD_SIGMOID_SLOPE_0_2, keras, register_serializable
+from .._keras.keras_ops import ops as kops
 from .._keras.ops import ops
 
 
@@ -31,3 +39,139 @@ def legacy_hard_sigmoid(x):
 #: What a legacy ``recurrent_activation='hard_sigmoid'`` must become on the running Keras:
 #: the built-in name where it still means slope 0.2 (Keras 2), else our function.
 LEGACY_HARD_SIGMOID = "hard_sigmoid" if HARD_SIGMOID_SLOPE_0_2 else legacy_hard_sigmoid
+
+
+@register_serializable(name="LegacyThresholdedReLU")
+class LegacyThresholdedReLU(keras.layers.Layer):
+    """Keras 2.0.8's ``ThresholdedReLU``: ``x`` where ``x > theta``, else 0.
+
+    Args:
+        theta: the threshold (default 1.0, as in Keras 2.0.8).
+    """
+
+    def __init__(self, theta=1.0, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        self.theta = float(theta)
+
+    def call(self, inputs):
+        return inputs * ops.cast(inputs > self.theta, ops.dtype_of(inputs))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config["theta"] = self.theta
+        return config
+
+
+def _parameter_shape(input_shape, shared_axes):
+    """A per-element parameter's shape: the input's without the batch axis, 1 along ``shared_axes``."""
+    shape = [int(d) for d in input_shape[1:]]
+    for axis in shared_axes or ():
+        shape[axis - 1] = 1
+    return tuple(shape)
+
+
+class _SharedAxesActivation(keras.layers.Layer):
+    """A learned elementwise activation whose parameters may be shared along ``shared_axes``."""
+
+    def __init__(self, shared_axes=None, **kwargs):
+        super().__init__(**kwargs)
+        self.supports_masking = True
+        if shared_axes is not None and not isinstance(shared_axes, (list, tuple)):
+            shared_axes = [shared_axes]
+        self.shared_axes = [int(a) for a in shared_axes] if shared_axes is not None else None
+
+    def _parameter(self, name, input_shape, initializer):
+        return self.add_weight(name=name, shape=_parameter_shape(input_shape, self.shared_axes),
+                               initializer=initializer)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config["shared_axes"] = self.shared_axes
+        return config
+
+
+@register_serializable(name="LegacyParametricSoftplus")
+class LegacyParametricSoftplus(_SharedAxesActivation):
+    """Keras 1's ``ParametricSoftplus``: ``alphas * softplus(betas * x)``, a learned pair per element.
+
+    Weights as Keras 1 stored them: ``alphas`` then ``betas``, each of the input's shape without the
+    batch axis (1 along ``shared_axes``).
+
+    Args:
+        alpha_init: the initial value of every alpha (Keras 1's default 0.2).
+        beta_init: the initial value of every beta (5.0).
+        shared_axes: the axes (1 = the first after the batch) along which one parameter is shared.
+
+    Example:
+
+    >>> import numpy as np
+    >>> layer = LegacyParametricSoftplus()
+    >>> round(float(np.asarray(layer(np.zeros((1, 2), "float32")))[0, 0]), 4)  # 0.2 * log(2)
+    0.1386
+    """
+
+    def __init__(self, alpha_init=0.2, beta_init=5.0, shared_axes=None, **kwargs):
+        super().__init__(shared_axes, **kwargs)
+        self.alpha_init, self.beta_init = float(alpha_init), float(beta_init)
+
+    def build(self, input_shape):
+        self.alphas = self._parameter("alphas", input_shape, keras.initializers.Constant(self.alpha_init))
+        self.betas = self._parameter("betas", input_shape, keras.initializers.Constant(self.beta_init))
+        self.built = True
+
+    def call(self, inputs):
+        return kops.softplus(self.betas * inputs) * self.alphas
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(alpha_init=self.alpha_init, beta_init=self.beta_init)
+        return config
+
+
+@register_serializable(name="LegacySReLU")
+class LegacySReLU(_SharedAxesActivation):
+    """Keras 1's ``SReLU`` (S-shaped ReLU): linear with slope ``a_left`` below ``t_left``, identity up to
+    ``t_left + |t_right|``, slope ``a_right`` above it.
+
+    Weights as Keras 1 stored them: ``t_left``, ``a_left``, ``t_right``, ``a_right``, each of the input's
+    shape without the batch axis (1 along ``shared_axes``). Computed as Keras 1.2.2 did on TensorFlow:
+    ``t_left + clip(relu(x - t_left), 0, |t_right|) - a_left * relu(t_left - x) + a_right * relu(x - t_left - |t_right|)``.
+
+    Args:
+        t_left_init, a_left_init, t_right_init, a_right_init: initializers of the four parameters.
+        shared_axes: the axes (1 = the first after the batch) along which one parameter is shared.
+    """
+
+    _NAMES = ("t_left", "a_left", "t_right", "a_right")
+
+    def __init__(self, t_left_init="zeros", a_left_init="glorot_uniform", t_right_init="glorot_uniform",
+                 a_right_init="ones", shared_axes=None, **kwargs):
+        super().__init__(shared_axes, **kwargs)
+        self.initializers = dict(zip(self._NAMES, (t_left_init, a_left_init, t_right_init, a_right_init)))
+
+    def build(self, input_shape):
+        for name in self._NAMES:
+            setattr(self, name, self._parameter(name, input_shape, keras.initializers.get(self.initializers[name])))
+        self.built = True
+
+    def call(self, inputs):
+        shifted = inputs - self.t_left
+        t_right_actual = self.t_left + kops.abs(self.t_right)
+        zero = kops.zeros_like(shifted)
+        centre = kops.minimum(kops.maximum(shifted, zero), t_right_actual - self.t_left)
+        left = self.a_left * kops.maximum(-shifted, zero)
+        right = kops.maximum(inputs - t_right_actual, zero) * self.a_right
+        return (self.t_left + (centre - left)) + right
+
+    def get_config(self):
+        config = super().get_config()
+        config.update({name + "_init": keras.initializers.serialize(keras.initializers.get(value))
+                       for name, value in self.initializers.items()})
+        return config

@@ -5,7 +5,7 @@ Attention``) reduces a sequence ``(B, T, D)`` to one vector ``(B, units)``: the 
 step is the query, a score over all steps gives softmax weights, and the weighted sum of
 the steps (the context) is combined with the query. This module computes the same numbers
 on every Keras this project supports, with the package's constructor, config keys, weight
-names, shapes and order (``io/attention_package.py`` loads the ``.h5`` files the package's
+names, shapes and order (``io/sources/attention_package.py`` loads the ``.h5`` files the package's
 users saved).
 
 Written from the package's documented behaviour and from probing it (configs, weight
@@ -32,6 +32,34 @@ WEIGHT_SUBLAYERS = {
 #: kept in ``w_c``.
 ATTRIBUTES = {"luong_w": "luong_w", "bahdanau_v": "bahdanau_v", "bahdanau_w1": "bahdanau_w1",
               "bahdanau_w2": "bahdanau_w2", "attention_vector": "w_c"}
+
+#: Per sub-layer, what it reads: the steps ``(B, T, D)``, the query ``(B, D)``, or ``[context, query]``
+#: ``(B, 2D)``.
+_READS = {"luong_w": "steps", "bahdanau_v": "steps", "bahdanau_w1": "query", "bahdanau_w2": "steps",
+          "attention_vector": "context_and_query"}
+
+
+def kernel_shapes(features, units, score):
+    """The kernels of an ``Attention`` layer, in the package's weight order (``WEIGHT_SUBLAYERS``).
+
+    Args:
+        features: D, the input's feature size.
+        units: the size of the output vector.
+        score: ``'luong'`` or ``'bahdanau'``.
+
+    Returns:
+        A list of ``(sub-layer name, (rows, columns))``.
+
+    Example:
+
+    >>> kernel_shapes(16, 32, "bahdanau")
+    [('bahdanau_v', (16, 1)), ('bahdanau_w1', (16, 16)), ('bahdanau_w2', (16, 16)), ('attention_vector', (32, 32))]
+    """
+    columns = {"luong_w": features, "bahdanau_v": 1, "bahdanau_w1": features, "bahdanau_w2": features,
+               "attention_vector": units}
+    rows = {"attention_vector": 2 * features}
+    return [(name, (rows.get(name, features), columns[name])) for name in WEIGHT_SUBLAYERS[score]]
+
 
 @register_serializable()
 class Attention(keras.layers.Layer):
@@ -115,21 +143,14 @@ class Attention(keras.layers.Layer):
                 "Attention expects a 3D input (batch, timesteps, features) with a known feature "
                 "size, e.g. the output of LSTM(..., return_sequences=True); got shape %s." % (shape,))
         batch, features = shape[0], shape[-1]
-        # Created (and so tracked) in the package's weight order.
-        if self.score == "luong":
-            self.luong_w = self._dense(features, "luong_w")
-            build_sublayer(self.luong_w, shape)
-        else:
-            self.bahdanau_v = self._dense(1, "bahdanau_v")
-            build_sublayer(self.bahdanau_v, shape)
-            self.bahdanau_w1 = self._dense(features, "bahdanau_w1")
-            build_sublayer(self.bahdanau_w1, (batch, features))
-            self.bahdanau_w2 = self._dense(features, "bahdanau_w2")
-            build_sublayer(self.bahdanau_w2, shape)
-        # Named attention_vector (its weight: <layer>/attention_vector/kernel), kept in w_c as the
-        # package keeps it, so the files that store weights by attribute path load both ways.
-        self.w_c = self._dense(self.units, "attention_vector", activation="tanh")
-        build_sublayer(self.w_c, (batch, 2 * features))
+        reads = {"steps": shape, "query": (batch, features), "context_and_query": (batch, 2 * features)}
+        # Created (and so tracked) in the package's weight order. The output matrix is named
+        # attention_vector (its weight: <layer>/attention_vector/kernel) and kept in w_c, as the package
+        # keeps it, so the files that store weights by attribute path load both ways.
+        for name, (_, columns) in kernel_shapes(features, self.units, self.score):
+            sublayer = self._dense(columns, name, activation="tanh" if name == "attention_vector" else None)
+            setattr(self, ATTRIBUTES[name], sublayer)
+            build_sublayer(sublayer, reads[_READS[name]])
         super().build(input_shape)
 
     def call(self, inputs, training=None):

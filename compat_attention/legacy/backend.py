@@ -42,7 +42,7 @@ On the JAX backend:
 
 import numpy as np
 
-from compat_attention._keras import legacy_backend as _lb
+from compat_attention._keras import keras_ops as _lb  # keras.ops on every flavour, and what K needs besides
 
 _ops = _lb.ops
 

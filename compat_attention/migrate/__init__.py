@@ -9,9 +9,12 @@ reported as an :class:`Issue` (file, line, what, why, what to do), never guessed
 
 from .api import migrate_file, migrate_source, resolve_target, sibling_resolver
 from .engine import TARGETS, migrate_module_text
+from .notebooks import NotebookResult, migrate_notebook_text
 from .pipeline import RULES, Rule
+from .project import scan_project
 from .report import Issue, MigrationResult
 from .source import SourceFile, read_source
 
-__all__ = ["Issue", "MigrationResult", "RULES", "Rule", "SourceFile", "TARGETS", "migrate_source", "migrate_file",
-           "read_source", "resolve_target", "sibling_resolver", "migrate_module_text"]
+__all__ = ["Issue", "MigrationResult", "NotebookResult", "RULES", "Rule", "SourceFile", "TARGETS", "migrate_source",
+           "migrate_file", "read_source", "resolve_target", "sibling_resolver", "migrate_module_text",
+           "migrate_notebook_text", "scan_project"]

@@ -22,6 +22,7 @@ from ..errors import UsageError
 from . import files, limits, runner, walk, writing
 from .api import resolve_target
 from .engine import TARGETS
+from .project import scan_project
 from .report import RunReport, changed_lines
 
 
@@ -57,9 +58,10 @@ def add_parser(subparsers):
     parser = subparsers.add_parser(
         "migrate", help="rewrite Keras 2.0 programs for modern Keras (LibCST; comments kept)",
         description="Rewrite Keras 2.0.x programs (and copied legacy attention modules) for tf.keras 2 or "
-                    "Keras 3. Prints a unified diff by default; reports what it cannot migrate as "
-                    "FILE:LINE: what (rule): why; fix. Files it cannot read, parse or write are reported "
-                    "and skipped; the others are migrated.")
+                    "Keras 3, and the code cells of Jupyter notebooks (outputs, metadata and magics kept). "
+                    "Prints a unified diff by default; reports what it cannot migrate as "
+                    "FILE:LINE: what (rule): why; fix (FILE:CELL:LINE in a notebook). Files it cannot read, "
+                    "parse or write are reported and skipped; the others are migrated.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="Python files, notebooks or folders (searched "
                         "for *.py and *.ipynb)")
     mode = parser.add_mutually_exclusive_group()
@@ -122,15 +124,15 @@ def _write_report(path, report):
 class _Run:
     """One run's state: the mode, the report, and what is printed."""
 
-    def __init__(self, args, target, limits_):
-        self.args, self.target, self.limits = args, target, limits_
+    def __init__(self, args, target, limits_, project=None):
+        self.args, self.target, self.limits, self.project = args, target, limits_, project
         self.mode = "write" if args.write else "check" if args.check else "diff"
         facts = {rule.name: rule.fact for rule in _rules()}
         self.report = RunReport(target, self.mode, facts)
         self.issues, self.changed = [], 0
 
     def remigrate(self, entry):
-        return lambda data: runner.migrate_data(entry, data, self.target, self.limits)[1]
+        return lambda data: runner.migrate_data(entry, data, self.target, self.limits, self.project)[1]
 
     def handle(self, outcome):
         """Print, write and record one file's outcome."""
@@ -206,8 +208,9 @@ def run(args):
     limits_ = limits.Limits(getattr(args, "max_bytes", limits.DEFAULT_MAX_BYTES) or None,
                             getattr(args, "max_seconds", limits.DEFAULT_MAX_SECONDS))
     jobs = getattr(args, "jobs", 0) or runner.default_jobs()
-    state = _Run(args, target, limits_)
-    for outcome in runner.run(entries, target, limits_, jobs):
+    project = scan_project(runner.project_sources(entries, limits_))  # what the other files save
+    state = _Run(args, target, limits_, project)
+    for outcome in runner.run(entries, target, limits_, jobs, project):
         state.handle(outcome)
     for issue in state.issues:
         print(issue.format())

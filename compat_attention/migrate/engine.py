@@ -38,12 +38,14 @@ class FileContext:
         target: ``'keras2'`` or ``'keras3'``.
         path: the file name used in reports.
         resolve_module: callable ``name -> source text or None`` for sibling modules.
+        project: what the other files of the project tell (``project.scan_project``: the file
+            names they save), or None for a file migrated on its own.
         issues: the reports so far: :class:`Issue`, or ``(tree, node, rule, what, why, fix)`` whose
             line is found when the file is done.
     """
 
-    def __init__(self, target, path, resolve_module):
-        self.target, self.path, self.resolve_module = target, path, resolve_module
+    def __init__(self, target, path, resolve_module, project=None):
+        self.target, self.path, self.resolve_module, self.project = target, path, resolve_module, project
         self.issues = []
 
     def report(self, line, rule, what, why, fix):
@@ -343,7 +345,7 @@ def run_pass(rule_classes, tree, file):
     return Tree(module, code), [r.name for r in rules if r in applied]
 
 
-def migrate_module_text(text, target, path, resolve_module=None, rules=None):
+def migrate_module_text(text, target, path, resolve_module=None, rules=None, project=None):
     """Run the rule pipeline over one source text (see ``migrate_source``).
 
     Args:
@@ -352,6 +354,7 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None):
         path: the file name used in reports.
         resolve_module: callable ``module name -> source text or None`` for sibling modules.
         rules: the rule classes to run, in order (default: the pipeline's ``RULES``).
+        project: the project's facts (``project.scan_project``), or None for a file on its own.
 
     Returns:
         A :class:`MigrationResult`. Never raises for any text (a problem is a report line).
@@ -362,17 +365,17 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None):
     if target not in TARGETS:
         raise ValueError("target must be one of %s, got %r" % (TARGETS, target))
     try:
-        return _migrate(text, target, path, resolve_module, rules if rules is not None else RULES)
+        return _migrate(text, target, path, resolve_module, rules if rules is not None else RULES, project)
     except (RecursionError, MemoryError) as error:
         return MigrationResult(path, text, text, [], [_too_deep(path, error)])
 
 
-def _migrate(text, target, path, resolve_module, rules):
+def _migrate(text, target, path, resolve_module, rules, project=None):
     try:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, cst.CSTValidationError, ValueError) as error:  # CSTValidationError: "b'x' 'y'"
         return MigrationResult(path, text, text, [], [_syntax_issue(path, text, error)])
-    file = FileContext(target, path, resolve_module or (lambda name: None))
+    file = FileContext(target, path, resolve_module or (lambda name: None), project)
     tree, applied = Tree(module, text), []
     original = tree
     for group in _passes(rules, target):

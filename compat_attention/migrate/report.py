@@ -20,24 +20,34 @@ FILE_CHECKS = OrderedDict([
 ])
 
 
-class Issue(namedtuple("Issue", "path line rule what why fix")):
+class Issue(namedtuple("Issue", "path line rule what why fix cell", defaults=(None,))):
     """One thing the tool could not migrate safely, with where, why and what to do.
 
     Attributes:
         path: the file (or ``'<string>'``).
-        line: the 1-based line of the code in question (0: the file as a whole).
+        line: the 1-based line of the code in question (in a notebook: within its cell; 0: the
+            file as a whole).
         rule: the name of the rule (or file check, see ``FILE_CHECKS``) that found it.
         what: the code or construct, in a few words.
         why: the legacy fact that breaks it.
         fix: what to do by hand.
+        cell: in a notebook, the 1-based index of the cell among all its cells (markdown and
+            raw cells counted, as a reader counts them from the top); None in a Python file.
     """
 
     __slots__ = ()
 
+    @property
+    def where(self):
+        """``FILE:LINE``, or ``FILE:CELL:LINE`` in a notebook (``FILE`` for the whole file)."""
+        if self.cell is None:
+            return "%s:%d" % (self.path, self.line) if self.line else self.path
+        return "%s:%d:%d" % (self.path, self.cell, self.line)
+
     def format(self):
-        """The report line: ``FILE:LINE: what (rule): why; fix`` (``FILE: ...`` for the whole file)."""
-        where = "%s:%d" % (self.path, self.line) if self.line else self.path
-        return "%s: %s (%s): %s; %s" % (where, self.what, self.rule, self.why, self.fix)
+        """The report line: ``FILE:LINE: what (rule): why; fix`` (``FILE:CELL:LINE`` in a notebook,
+        ``FILE: ...`` for the whole file)."""
+        return "%s: %s (%s): %s; %s" % (self.where, self.what, self.rule, self.why, self.fix)
 
 
 class MigrationResult(namedtuple("MigrationResult", "path source code applied issues")):

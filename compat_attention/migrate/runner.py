@@ -45,7 +45,7 @@ def _file_issue(path, rule, what, why, fix, line=0):
     return Issue(path, line, rule, what, why, fix)
 
 
-def migrate_python(entry, data, target):
+def migrate_python(entry, data, target, project=None):
     """Migrate a Python file's bytes; returns ``(MigrationResult, new bytes)``."""
     if b"\0" in data:
         raise _Refused(_file_issue(entry.path, "source", "binary data (NUL bytes), not Python source",
@@ -55,12 +55,14 @@ def migrate_python(entry, data, target):
     except SourceError as error:
         raise _Refused(_file_issue(entry.path, "source", error.problem, "left as it is", error.fix,
                                    error.line)) from None
-    result = engine.migrate_module_text(source.text, target, entry.path, sibling_resolver(entry.real))
+    result = engine.migrate_module_text(source.text, target, entry.path, sibling_resolver(entry.real),
+                                        project=project)
     return result, source.encode(result.code) if result.changed else data
 
 
 def notebook_migrator():
-    """The notebook support's ``migrate_notebook_text(text, target, path)``, or None while it is not installed.
+    """The notebook support's ``migrate_notebook_text(text, target, path, resolve_module, project)``, or None
+    while it is not installed.
 
     The one place where notebooks are wired in: ``compat_attention/migrate/notebooks.py``.
     """
@@ -71,7 +73,7 @@ def notebook_migrator():
     return migrate_notebook_text
 
 
-def migrate_notebook(entry, data, target):
+def migrate_notebook(entry, data, target, project=None):
     """Migrate a notebook's bytes (JSON text, UTF-8); returns ``(MigrationResult, new bytes)``."""
     migrate_text = notebook_migrator()
     if migrate_text is None:
@@ -84,12 +86,12 @@ def migrate_notebook(entry, data, target):
     except UnicodeDecodeError:
         raise _Refused(_file_issue(entry.path, "source", "not UTF-8 text", "left as it is",
                                    "a notebook is UTF-8 JSON: open and save it in Jupyter")) from None
-    done = migrate_text(text, target, entry.path)
+    done = migrate_text(text, target, entry.path, sibling_resolver(entry.real), project=project)
     result = MigrationResult(entry.path, text, done.code, list(done.applied), list(done.issues))
     return result, (BOM if bom else b"") + result.code.encode("utf-8") if result.changed else data
 
 
-#: The migrate function of each kind of file: ``fn(entry, bytes, target) -> (MigrationResult, bytes)``.
+#: The migrate function of each kind of file: ``fn(entry, bytes, target, project) -> (MigrationResult, bytes)``.
 MIGRATORS = {walk.PYTHON: migrate_python, walk.NOTEBOOK: migrate_notebook}
 
 
@@ -101,15 +103,17 @@ class _Refused(Exception):
         self.issue = issue
 
 
-def migrate_data(entry, data, target, limits):
+def migrate_data(entry, data, target, limits, project=None):
     """Migrate ``data`` as the content of ``entry`` under the time limit; never raises.
+
+    ``project``: what the run's other files save (``project.scan_project``), or None.
 
     Returns:
         ``(MigrationResult or None, new bytes or None, issues)``.
     """
     try:
         with limits_module.time_limit(limits.max_seconds):
-            result, new = MIGRATORS[entry.kind](entry, data, target)
+            result, new = MIGRATORS[entry.kind](entry, data, target, project)
     except _Refused as refused:
         return None, None, [refused.issue]
     except limits_module.TimeLimitExceeded:
@@ -125,7 +129,7 @@ def migrate_data(entry, data, target, limits):
     return result, new, list(result.issues)
 
 
-def process(entry, target, limits):
+def process(entry, target, limits, project=None):
     """Read, check and migrate one file; never raises. Returns an :class:`Outcome`."""
     if entry.kind == walk.SKIPPED:
         return Outcome(entry, None, None, None, [entry.issue])
@@ -140,8 +144,24 @@ def process(entry, target, limits):
         return Outcome(entry, None, None, None, [_file_issue(
             entry.path, "source", "cannot be read (%s)" % (error.strerror or error), "left as it is",
             "check its permissions")])
-    result, data, issues = migrate_data(entry, snapshot.data, target, limits)
+    result, data, issues = migrate_data(entry, snapshot.data, target, limits, project)
     return Outcome(entry, snapshot, result, data, issues)
+
+
+def project_sources(entries, limits):
+    """``(path, text)`` of the run's programs and notebooks, for ``project.scan_project``.
+
+    A file that cannot be read, is over the size limit or is not text is left out (it gets its
+    report line when it is migrated).
+    """
+    for entry in entries:
+        if entry.kind == walk.SKIPPED:
+            continue
+        try:
+            data = read_snapshot(entry.real, limits.max_bytes).data
+            yield entry.path, decode_source(entry.path, data).text
+        except (OSError, FileTooLarge, SourceError):
+            continue
 
 
 def default_jobs():
@@ -165,19 +185,19 @@ def _died(entry):
         "left as it is", "migrate this file by hand, and please report it")])
 
 
-def _isolated(entry, target, limits):
+def _isolated(entry, target, limits, project):
     """``process`` in a fresh worker of its own: a crash costs this file only."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
         try:
-            return pool.submit(process, entry, target, limits).result()
+            return pool.submit(process, entry, target, limits, project).result()
         except BrokenProcessPool:
             return _died(entry)
 
 
-def run(entries, target, limits=None, jobs=1):
+def run(entries, target, limits=None, jobs=1, project=None):
     """Migrate ``entries``; yields one :class:`Outcome` per entry, in their order.
 
     Args:
@@ -185,12 +205,13 @@ def run(entries, target, limits=None, jobs=1):
         target: ``'keras2'`` or ``'keras3'``.
         limits: a :class:`~compat_attention.migrate.limits.Limits` (default limits when None).
         jobs: worker processes (1: in this process).
+        project: what the run's files save (``project.scan_project``), or None.
     """
     limits = limits or limits_module.Limits()
     work = [i for i, e in enumerate(entries) if e.kind != walk.SKIPPED]
     if jobs <= 1 or len(work) <= 1:
         for entry in entries:
-            yield process(entry, target, limits)
+            yield process(entry, target, limits, project)
         return
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -199,14 +220,14 @@ def run(entries, target, limits=None, jobs=1):
     try:
         futures = {}
         for i in sorted(work, key=lambda i: -entries[i].size):  # the largest first: the workers end together
-            futures[i] = pool.submit(process, entries[i], target, limits)
+            futures[i] = pool.submit(process, entries[i], target, limits, project)
         for i, entry in enumerate(entries):
             if i not in futures:
-                yield process(entry, target, limits)
+                yield process(entry, target, limits, project)
                 continue
             try:
                 yield futures[i].result()
             except BrokenProcessPool:
-                yield _isolated(entry, target, limits)
+                yield _isolated(entry, target, limits, project)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

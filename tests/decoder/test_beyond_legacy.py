@@ -159,7 +159,7 @@ def test_bidirectional_encoder_states_start_the_decoder_and_the_model_reloads(tm
         round_trip(model, x, tmp_path, atol=1e-6)  # every format of SAVE_SUFFIXES predicts `got` again
     else:
         # Keras 3.0-3.3.2 cannot reload any Bidirectional model file (their bug, checked in
-        # tests/io/test_bidirectional_archives.py); the weights file is what works there.
+        # tests/io/test_operations.py); the weights file is what works there.
         path = str(tmp_path / "model.weights.h5")
         model.save_weights(path)
         again, _ = _bidirectional_model()

@@ -153,7 +153,7 @@ def test_summary_names_the_layer_and_its_legacy_parameter_count():
 def test_new_model_saves_and_reloads_with_registered_classes(tmp_path, suffix, case):
     if case == "nmt_bilstm" and suffix == ".keras" and not RELOADS_BIDIRECTIONAL_ARCHIVES:
         pytest.skip("%s cannot reload any .keras file with a Bidirectional layer, plain Keras too "
-                    "(tests/io/test_bidirectional_archives.py shows it)" % describe())
+                    "(tests/io/test_operations.py shows it)" % describe())
     model = legacy_cases.build_with_legacy_weights(case)
     x = oracle.load_io(case)["x"][:8]
     _, reloaded = round_trip(model, x, tmp_path, suffixes=[suffix], atol=1e-6)  # predictions compared there

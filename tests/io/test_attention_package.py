@@ -17,14 +17,14 @@ import numpy as np
 import pytest
 
 from compat_attention import load_legacy_weights
-from compat_attention.errors import NotAKerasFileError, UnsupportedVersionError
+from compat_attention.errors import NotAKerasFileError, UnknownLayerError, UnsupportedVersionError
 from compat_attention._keras.flavour import FLAVOUR, KERAS_3, describe, keras
 from compat_attention._keras.ops import ops
 from compat_attention._keras.saving import READS_KERAS_V3_FILES, READS_TF_KERAS_2_13_LAYOUT, SAVE_SUFFIXES
-from compat_attention.io import attention_package
-from compat_attention.io.attention_package import describe_rewrite, load_keras_archive, plan_attention_package_model
+from compat_attention.io import archive, loader
 from compat_attention.io.h5file import read_legacy_file
-from compat_attention.io.loader import load_attention_package_model
+from compat_attention.io.loader import load_attention_package_model, load_legacy_model
+from compat_attention.io.sources.attention_package import SOURCE
 from compat_attention.layers.package_attention import ATTRIBUTES, SCORES, WEIGHT_SUBLAYERS, Attention
 from support import DATA as TEST_DATA
 from support.bad_files import with_config
@@ -187,9 +187,9 @@ def test_compile_uses_the_recorded_loss_and_optimizer():
 
 
 def test_plan_names_what_it_rewrites_and_why():
-    config, applied = plan_attention_package_model(read_legacy_file(fixture("luong_functional", ".h5")))
+    config, applied = SOURCE.rewrites.plan(read_legacy_file(fixture("luong_functional", ".h5")).model_config)
     assert ("drop_time_major", "encoder") in applied
-    assert "time_major" in describe_rewrite("drop_time_major")
+    assert "time_major" in SOURCE.rewrites.describe("drop_time_major")
     lstm = [l for l in config["config"]["layers"] if l["class_name"] == "LSTM"][0]
     assert "time_major" not in lstm["config"]
 
@@ -202,11 +202,43 @@ def test_sequential_without_input_layer_loads(tmp_path):
         layers[0]["config"]["batch_input_shape"] = shape
 
     path = with_config(fixture("bahdanau_sequential", ".h5"), str(tmp_path / "no_input.h5"), first_layer_input)
-    config, applied = plan_attention_package_model(read_legacy_file(path))
+    config, applied = SOURCE.rewrites.plan(read_legacy_file(path).model_config)
     assert ("sequential_input_from_first_layer", None) in applied
     model = load_attention_package_model(path)
     data = stored("bahdanau_sequential")
     assert max_abs_diff(model.predict(data["x"], verbose=0), data["y"]) <= TOL
+
+
+def test_the_source_is_recognised_by_the_packages_layer_and_lists_tf_keras_2s_facts():
+    from compat_attention.io.sources.attention_package import holds_package_attention
+
+    config = read_legacy_file(fixture("luong_functional", ".h5")).model_config
+    assert holds_package_attention(config)
+    keras_attention = {"class_name": "Model", "config": {"layers": [
+        {"class_name": "Attention", "config": {"name": "a", "use_scale": False}}]}}
+    assert not holds_package_attention(keras_attention)  # keras.layers.Attention: no units
+    wrapped = {"class_name": "Model", "config": {"layers": [{"class_name": "TimeDistributed", "config": {
+        "layer": {"class_name": "Attention", "config": {"units": 4}}}}]}}
+    assert holds_package_attention(wrapped) and not holds_package_attention(None)
+    assert SOURCE.evidence is holds_package_attention and SOURCE.keras_versions == ("2.",)
+    assert [fn.__name__ for fn in SOURCE.rewrites.rewrites] == [
+        "sequential_input_from_first_layer", "drop_inner_batch_input_shape", "drop_time_major", "legacy_hard_sigmoid",
+        "drop_embedding_input_length", "initializer_class_names", "optimizer_custom_prefix"]
+
+
+def test_its_own_checks_refuse_a_keras_2_0_file_and_a_file_without_the_packages_layer():
+    from compat_attention.io.structure import check_structure
+
+    bare = check_structure("m.h5", {"class_name": "Sequential", "config": [
+        {"class_name": "Dense", "config": {"name": "d", "units": 2, "batch_input_shape": [None, 3]}}]})
+    with pytest.raises(UnsupportedVersionError, match="^m.h5: is a Keras 2.0.x Sequential file .*load_legacy_model$"):
+        for check in SOURCE.checks:
+            check(bare)
+    plain = check_structure("m.h5", {"class_name": "Sequential", "config": {"layers": [
+        {"class_name": "Dense", "config": {"name": "d", "units": 2, "batch_input_shape": [None, 3]}}]}})
+    with pytest.raises(UnknownLayerError, match="holds no Attention layer of the attention package"):
+        for check in SOURCE.checks:
+            check(plain)
 
 
 # -- the formats of tf.keras >= 2.13: .keras archives and .weights.h5 ------------------------
@@ -336,13 +368,14 @@ def test_keras_before_2_13_refuses_keras_archives_and_weights_files_in_one_line(
         raise AssertionError("the file was read before the refusal")
 
     # Refused before the archive is opened, a model built or any weight read.
-    monkeypatch.setattr(attention_package, "_read_archive", must_not_run)
-    monkeypatch.setattr(attention_package, "build_model", must_not_run)
+    monkeypatch.setattr(archive.zipfile, "ZipFile", must_not_run)
+    monkeypatch.setattr(archive, "parse_json", must_not_run)
+    monkeypatch.setattr(loader, "build_model", must_not_run)
     monkeypatch.setattr(keras.Model, "load_weights", must_not_run)
     archives = [fixture(case, ".keras") for case in CASES] + [KERAS_3_ARCHIVE]
     for path in archives:
         before = sha256(path)
-        for load in (load_attention_package_model, load_keras_archive):
+        for load in (load_attention_package_model, load_legacy_model):
             with pytest.raises(UnsupportedVersionError) as info:
                 load(path)
             message = str(info.value)
@@ -378,7 +411,7 @@ def test_our_files_now_store_the_packages_layout(tmp_path, score):
         np.testing.assert_array_equal(a, b)
 
 
-# -- bad files: tests/io/test_bad_input.py, with the corpus of every loader ------------------
+# -- bad files: tests/io/test_boundary.py, with the corpus of every loader ------------------
 
 
 # -- the layer itself ------------------------------------------------------------------------

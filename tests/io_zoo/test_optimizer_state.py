@@ -95,7 +95,8 @@ def _reference_step(class_name, config, weights, grads, state, iterations, eps_i
 
 def _resume(name):
     """Load ``name`` compiled, take the legacy stack's next step; the weights, state and data around it."""
-    from compat_attention.io import optimizer_state
+    from compat_attention.io.h5file import read_legacy_file
+    from compat_attention.io.training import split_optimizer_weights
 
     stored = np.load(os.path.join(ZOO, name + "_io.npz"))
     config = _config(name)
@@ -103,8 +104,8 @@ def _resume(name):
     model = load_legacy_model(os.path.join(ZOO, name + ".h5"), compile=True)
     assert type(model.optimizer).__name__ == class_name
     before = [w.astype(np.float64) for w in model.get_weights()]
-    state_arrays = optimizer_state.read_optimizer_weights(os.path.join(ZOO, name + ".h5"))
-    iterations, by_role = optimizer_state._split(class_name, state_arrays, len(before))
+    state_arrays = read_legacy_file(os.path.join(ZOO, name + ".h5"), optimizer_weights=True).optimizer_weights
+    iterations, by_role = split_optimizer_weights(class_name, state_arrays, len(before))
     if iterations is not None:
         assert int(np.asarray(model.optimizer.iterations)) == iterations == 2
     x, y = stored["train_x0"], stored["train_y0"]

@@ -1,4 +1,4 @@
-"""``keras2_0.transposed_conv_same_padding_exact``: where the running Keras computes a transposed
+"""``resources.transposed_conv_same_padding_exact``: where the running Keras computes a transposed
 convolution with padding='same' and a stride > 1 shifted by one pixel (Keras 3.5.0-3.14.0 on torch,
 ``flavour.TRANSPOSED_CONV_SAME_PADDING_EXACT`` False), a file holding one is refused in one typed
 line; elsewhere it loads. The capability is patched, so every environment runs both sides.
@@ -10,7 +10,8 @@ import pytest
 
 from compat_attention import errors, load_legacy_model
 from compat_attention._keras import flavour
-from compat_attention.io import keras2_0, validate
+from compat_attention.io import resources
+from compat_attention.io.structure import Subject
 
 ZOO = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
                    "legacy_reference", "zoo")
@@ -25,11 +26,11 @@ def _model(class_name="Conv2DTranspose", padding="same", strides=(2, 2), wrapper
 
 
 def _check(model_config):
-    keras2_0.transposed_conv_same_padding_exact(validate.Subject("m.h5", model_config))
+    resources.transposed_conv_same_padding_exact(Subject("m.h5", model_config))
 
 
 def test_the_check_runs_with_the_loaders_resource_checks():
-    assert "transposed_conv_same_padding_exact" in [check.name for check in validate.RESOURCES]
+    assert resources.transposed_conv_same_padding_exact in resources.RESOURCES
 
 
 @pytest.mark.parametrize("model_config", [

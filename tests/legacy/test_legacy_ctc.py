@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from compat_attention._keras import legacy_backend
+from compat_attention._keras import keras_ops
 from compat_attention.legacy import backend as K
 
 EPS = 1e-7
@@ -96,7 +96,7 @@ def test_flavour_helper_takes_log_probabilities_and_lengths():
     rng = np.random.default_rng(5)
     y_pred = softmax_rows(rng.normal(size=(2, 4, 3)))
     logits = np.log(y_pred + EPS)
-    loss = K.get_value(legacy_backend.ctc_loss_blank_last(np.array([[1, 0], [0, 9]]), logits,
+    loss = K.get_value(keras_ops.ctc_loss_blank_last(np.array([[1, 0], [0, 9]]), logits,
                                                          np.array([2, 1]), np.array([4, 3])))
     expected = [brute_force_ctc(y_pred[0], [1, 0]), brute_force_ctc(y_pred[1, :3], [0])]
     np.testing.assert_allclose(loss, expected, rtol=2e-5)

@@ -15,13 +15,17 @@ import sys
 import pytest
 
 from compat_attention.cli.main import main
-from compat_attention.migrate import migrate_source
+from compat_attention.migrate import migrate_notebook_text, migrate_source, resolve_target
+from compat_attention.migrate.notebooks import notebook_program
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CORPUS = os.path.join(ROOT, "tests", "migrate_corpus")
 PROGRAMS = ["nmt_dates", "echo_generator", "speech_ctc", "attention_lstm_3d", "text_attention_pooling",
             "german_english_nmt", "cnn_text_keras1"]
 MODULES = ["custom_recurrents", "attention_decoder"]
+#: Notebooks (``.ipynb``): migrated by ``migrate_notebook_text``; their code cells run in order in
+#: one namespace, IPython lines masked to no-op statements (``notebook_program``).
+NOTEBOOKS = ["attention_tutorial"]
 SENTINEL = re.compile(r"^CORPUS_OK (\w+) loss=(\S+)$", re.M)
 
 
@@ -70,9 +74,9 @@ for name in programs:
 END = re.compile(r"^=== END (\w+) (\S+)s (\d)(.*)$", re.M)
 
 
-def run_programs(folder, work):
-    """Run PROGRAMS from ``folder``; returns (``{name: (status, seconds, detail, output)}``, the raw result)."""
-    result = subprocess.run([sys.executable, "-c", RUNNER, str(folder)] + PROGRAMS, env=dict(_env(), CORPUS_WORK=str(work)),
+def run_programs(folder, work, programs=PROGRAMS):
+    """Run ``programs`` from ``folder``; returns (``{name: (status, seconds, detail, output)}``, the raw result)."""
+    result = subprocess.run([sys.executable, "-c", RUNNER, str(folder)] + list(programs), env=dict(_env(), CORPUS_WORK=str(work)),
                             capture_output=True, text=True, timeout=600)
     outcome = {}
     for chunk in result.stdout.split("=== BEGIN ")[1:]:
@@ -132,5 +136,44 @@ def test_unmigrated_originals_fail_on_installed_keras(tmp_path):
     assert sorted(outcome) == sorted(PROGRAMS), result.stdout[-3000:] + result.stderr[-3000:]
     for name in PROGRAMS:
         status, _, detail, output = outcome[name]
+        assert status == 1 and "CORPUS_OK" not in output, (name, detail)
+        assert re.match(r"(ImportError|ModuleNotFoundError|AttributeError|TypeError|ValueError) ", detail), (name, detail)
+
+
+def _notebook(name):
+    with open(os.path.join(CORPUS, name + ".ipynb"), encoding="utf-8") as handle:
+        return handle.read()
+
+
+def test_corpus_lists_every_notebook():
+    assert sorted(f[:-6] for f in os.listdir(CORPUS) if f.endswith(".ipynb")) == sorted(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("target", ["keras2", "keras3"])
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_corpus_notebook_migrates_cleanly_and_idempotently(name, target):
+    first = migrate_notebook_text(_notebook(name), target, name + ".ipynb")
+    assert first.changed and first.issues == []
+    second = migrate_notebook_text(first.code, target, name + ".ipynb")
+    assert second.code == first.code and second.applied == [] and second.issues == []
+
+
+@pytest.mark.corpus
+def test_migrated_notebooks_run_and_the_originals_fail(tmp_path):
+    target, names = resolve_target("auto"), []
+    for name in NOTEBOOKS:
+        text = _notebook(name)
+        migrated = migrate_notebook_text(text, target, name + ".ipynb").code
+        (tmp_path / (name + ".py")).write_text(notebook_program(migrated), encoding="utf-8")
+        (tmp_path / (name + "_original.py")).write_text(notebook_program(text), encoding="utf-8")
+        names += [name, name + "_original"]
+    outcome, result = run_programs(tmp_path, tmp_path / "work", names)
+    assert sorted(outcome) == sorted(names), result.stdout[-3000:] + result.stderr[-3000:]
+    for name in NOTEBOOKS:
+        status, _, detail, output = outcome[name]
+        assert status == 0, detail + "\n" + output[-3000:]
+        found = SENTINEL.findall(output)
+        assert [n for n, _ in found] == [name] and math.isfinite(float(found[0][1])), output[-2000:]
+        status, _, detail, output = outcome[name + "_original"]
         assert status == 1 and "CORPUS_OK" not in output, (name, detail)
         assert re.match(r"(ImportError|ModuleNotFoundError|AttributeError|TypeError|ValueError) ", detail), (name, detail)

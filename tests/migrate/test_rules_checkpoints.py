@@ -27,3 +27,9 @@ def test_model_checkpoint_hdf5_and_period():
         CKPT + "ModelCheckpoint('best.h5', save_best_only=True)\nload_model('best.h5')\n"
     assert issues(CKPT + "ModelCheckpoint('m.keras', period=5)\n") == [("keras3_file_names", 2)]
     assert issues(CKPT + "ModelCheckpoint(name_from_args, save_weights_only=True)\n") == [("keras3_file_names", 2)]
+
+
+def test_keras3_refuses_by_name_of_any_value_for_weights_h5_files():
+    # Keras 3.15's load_weights raises for by_name=True and by_name=False alike on .weights.h5
+    assert code("model.load_weights('w.weights.h5', by_name=False)\n") == "model.load_weights('w.weights.h5')\n"
+    assert code("model.load_weights('legacy.hdf5', by_name=False)\n") == "model.load_weights('legacy.hdf5', by_name=False)\n"

@@ -200,8 +200,8 @@ def test_a_file_edited_during_the_run_is_not_overwritten(tmp_path, monkeypatch, 
     prog.write_text(LEGACY)
     real = runner.migrate_data
 
-    def edit_meanwhile(entry, data, target, limits):
-        done = real(entry, data, target, limits)
+    def edit_meanwhile(entry, data, target, limits, *project):
+        done = real(entry, data, target, limits, *project)
         prog.write_text(LEGACY + "x = 1  # the user's edit\n")
         return done
 

@@ -87,11 +87,12 @@ def hdf5_not_keras(tmp):
     return path
 
 
-def keras1(tmp):
-    path = os.path.join(tmp, "keras1.h5")
+def keras0(tmp):
+    """A Keras before 1 (Keras 1.2.x files are read since issue 24: see tests/io_eras)."""
+    path = os.path.join(tmp, "keras0.h5")
     shutil.copy(ECHO, path)
     with h5py.File(path, "a") as f:
-        f.attrs["keras_version"] = np.bytes_("1.2.2")
+        f.attrs["keras_version"] = np.bytes_("0.3.3")
     return path
 
 
@@ -193,7 +194,7 @@ CORPUS = {
     truncated: _both(errors.NotHDF5Error, "truncated or corrupted"),
     truncated_package_file: _both(errors.NotHDF5Error, "truncated or corrupted"),
     hdf5_not_keras: _both(errors.NotAKerasFileError, "holds no Keras model"),
-    keras1: _both(errors.UnsupportedVersionError, "written by Keras 1.2.2"),
+    keras0: _both(errors.UnsupportedVersionError, "written by Keras 0.3.3"),
     keras_3_file: _both(errors.UnsupportedVersionError, "written by Keras 3.3.3"),
     legacy_weights_only: {LEGACY: (errors.NotAKerasFileError, "load_legacy_weights"),
                           PACKAGE: (errors.NotAKerasFileError, "weights only")},

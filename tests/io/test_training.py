@@ -1,0 +1,77 @@
+"""compat_attention.io.training: names resolved once, the optimizer made once with what the file records."""
+
+import numpy as np
+import pytest
+
+from compat_attention import errors
+from compat_attention._keras.flavour import keras
+from compat_attention.io import training
+
+
+def _checked(optimizer_config):
+    return training._optimizer_config("m.h5", {"optimizer_config": optimizer_config})
+
+
+def test_optimizer_class_takes_class_names_and_keras_string_identifiers():
+    assert training.optimizer_class("Adam") is keras.optimizers.Adam
+    assert training.optimizer_class("adam") is keras.optimizers.Adam
+    assert training.optimizer_class("rmsprop") is keras.optimizers.RMSprop
+    for unknown in ("Custom>Adam", "Adamm", 5, None):
+        assert training.optimizer_class(unknown) is None
+
+
+def test_a_restored_class_gets_every_hyperparameter_keras_2_0_8_recorded():
+    optimizer = training.make_optimizer(_checked({"class_name": "Adam", "config": {
+        "lr": 0.01, "beta_1": 0.8, "beta_2": 0.99, "epsilon": 1e-6, "decay": 0.0}}))
+    assert type(optimizer) is keras.optimizers.Adam
+    # OptimizerV2 (tf.keras <= 2.10) holds hyperparameters as float32 variables: compare in float32.
+    stored = [np.float32(np.asarray(value)) for value in (optimizer.beta_1, optimizer.beta_2, optimizer.epsilon)]
+    assert stored == [np.float32(0.8), np.float32(0.99), np.float32(1e-6)]
+    assert np.isclose(float(np.asarray(optimizer.learning_rate)), 0.01)
+
+
+def test_decay_becomes_an_inverse_time_schedule():
+    optimizer = training.make_optimizer(_checked({"class_name": "SGD", "config": {"lr": 0.1, "decay": 0.5,
+                                                                                   "momentum": 0.9}}))
+    schedule = optimizer.learning_rate if callable(optimizer.learning_rate) else optimizer._learning_rate
+    assert isinstance(schedule, keras.optimizers.schedules.InverseTimeDecay)
+    assert np.isclose(float(schedule(2)), 0.1 / (1 + 0.5 * 2))
+    assert np.float32(np.asarray(optimizer.momentum)) == np.float32(0.9)
+
+
+def test_another_class_gets_its_learning_rate_only():
+    optimizer = training.make_optimizer(_checked({"class_name": "Nadam", "config": {"lr": 0.004, "beta_1": 0.5}}))
+    assert type(optimizer) is keras.optimizers.Nadam
+    assert np.isclose(float(np.asarray(optimizer.learning_rate)), 0.004)
+    assert float(optimizer.beta_1) != 0.5
+
+
+@pytest.mark.parametrize("optimizer_config,words", [
+    ([1], "optimizer_config is a list"), ({"class_name": "Custom>Adam"}, "optimizer class 'Custom>Adam' is not one"),
+    ({"class_name": "SGD", "config": 3}, "the optimizer's config is a int"),
+    ({"class_name": "SGD", "config": {"lr": -1}}, "the learning rate is -1"),
+    ({"class_name": "SGD", "config": {"lr": float("nan")}}, "the learning rate is nan")])
+def test_a_training_config_not_as_keras_2_wrote_it_is_refused(optimizer_config, words):
+    with pytest.raises(errors.MalformedFileError) as caught:
+        _checked(optimizer_config)
+    assert words in str(caught.value) and "load without compile=True" in str(caught.value)
+
+
+def test_names_resolve_once_through_custom_objects_then_keras():
+    def top2(y_true, y_pred):
+        return y_pred
+
+    resolved = training.resolve_training_objects(
+        {"loss": "mse", "metrics": ["acc", "top2", {"class_name": "AUC"}], "optimizer_config": {}}, "m.h5",
+        custom_objects={"top2": top2})
+    assert resolved["loss"] == "mse" and resolved["metrics"] == ["acc", top2, {"class_name": "AUC"}]
+    with pytest.raises(errors.UnknownTrainingObjectError, match="names the loss 'nowhere'.*custom_objects=\\{'nowhere'"):
+        training.resolve_training_objects({"loss": "nowhere"}, "m.h5")
+
+
+def test_split_optimizer_weights_by_role():
+    arrays = [("Adam/iterations:0", np.array(3))] + [("v%d" % i, np.full((2,), i, "float32")) for i in range(4)]
+    iterations, by_role = training.split_optimizer_weights("Adam", arrays, 2)
+    assert iterations == 3 and sorted(by_role) == ["m", "v"]
+    assert [a[0] for a in by_role["m"]] == [0, 1] and [a[0] for a in by_role["v"]] == [2, 3]
+    assert training.split_optimizer_weights("Adam", arrays, 3) == (3, None)
