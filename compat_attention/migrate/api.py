@@ -4,6 +4,7 @@ import os
 
 from ..errors import UsageError
 from .engine import TARGETS, migrate_module_text
+from .limits import DEFAULT_MAX_BYTES
 from .source import read_source
 
 
@@ -60,11 +61,13 @@ def migrate_source(text, target="auto", path="<string>", modules=None, modern_de
     return migrate_module_text(text, resolve_target(target), path, modules.get, modern_defaults=modern_defaults)
 
 
-def sibling_resolver(path):
+def sibling_resolver(path, max_bytes=DEFAULT_MAX_BYTES):
     """A ``module name -> source`` lookup for the ``.py`` files beside ``path``.
 
     Args:
         path: a Python file.
+        max_bytes: a sibling larger than this is not read (its text counts as empty: it is not
+            taken for the copied legacy module); None: any size.
 
     Returns:
         A callable returning the text of ``<dir>/<name>.py`` (or ``<name>/__init__.py``), or None.
@@ -75,6 +78,8 @@ def sibling_resolver(path):
         parts = name.split(".")
         for candidate in (os.path.join(folder, *parts) + ".py", os.path.join(folder, *parts, "__init__.py")):
             if os.path.isfile(candidate):
+                if max_bytes is not None and os.path.getsize(candidate) > max_bytes:
+                    return ""
                 try:
                     return read_source(candidate).text
                 except UsageError:

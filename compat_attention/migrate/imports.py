@@ -1,17 +1,20 @@
-"""The imports rules ask for, added and removed with LibCST's codemod helpers.
+"""The imports rules ask for, added and removed after their pass.
 
 A rule asks in a ``CodemodContext`` (``AddImportsVisitor.add_needed_import``,
 ``RemoveImportsVisitor.remove_unused_import``); after its pass the engine calls :func:`apply`.
-The engine and the rules import this module only once a rule asks: ``libcst.codemod`` imports
-``libcst.matchers``, which costs about as much as LibCST itself.
+Adding uses LibCST's ``GatherImportsVisitor`` to see what is imported already; dropping checks
+that nothing reads the name with :class:`~compat_attention.migrate.bindings.Names` (one walk, where
+LibCST's ``RemoveImportsVisitor`` computes its full scope metadata) and edits the import lines as
+that visitor does (comments after a dropped name kept). The engine and the rules import this
+module only once a rule asks: ``libcst.codemod`` imports ``libcst.matchers``, which costs about
+as much as LibCST itself.
 """
-
-import dataclasses
 
 import libcst as cst
 from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, GatherImportsVisitor, RemoveImportsVisitor
-from libcst.metadata import MetadataWrapper
+
+from .bindings import Names, dotted_name
 
 
 def new_context(path):
@@ -96,17 +99,107 @@ class AddImports(AddImportsVisitor):
         return updated_node.with_changes(body=body[:at] + lines + body[at:])
 
 
+def _exported(module):
+    """The names a module-level ``__all__`` list or tuple of strings holds."""
+    names = set()
+    for stmt in module.body:
+        for small in getattr(stmt, "body", ()) if isinstance(stmt, cst.SimpleStatementLine) else ():
+            targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else \
+                [small.target] if isinstance(small, (cst.AugAssign, cst.AnnAssign)) else []
+            if any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets) \
+                    and isinstance(small.value, (cst.List, cst.Tuple)):
+                names.update(e.value.evaluated_value for e in small.value.elements
+                             if isinstance(e.value, cst.SimpleString) and isinstance(e.value.evaluated_value, str))
+    return names
+
+
+def _merged_whitespace(left, right):
+    """The whitespace after a kept name's comma once the next name's comma goes: its comments kept."""
+    if not isinstance(right, cst.ParenthesizedWhitespace):
+        return left
+    if not isinstance(left, cst.ParenthesizedWhitespace):
+        return right
+    return left.with_changes(empty_lines=tuple(line for line in right.empty_lines if line.comment is not None))
+
+
+class _DropUnused(cst.CSTTransformer):
+    """Drop the ``from M import N [as A]`` names asked for that nothing reads (statements only)."""
+
+    def __init__(self, requests, names, exported):
+        super().__init__()
+        self.requests, self.names, self.exported = requests, names, exported
+        self.dropped = False
+
+    def on_visit(self, node):
+        return not isinstance(node, _NOT_HOLDING_IMPORTS)
+
+    def _in_use(self, alias, statement):
+        local = alias.asname.name if alias.asname is not None else alias.name
+        for name in ([local.value] if isinstance(local, cst.Name) else _dotted_forms(dotted_name(local))):
+            if name in self.exported or self.names.import_in_use(name, statement):
+                return True
+        return False
+
+    def leave_ImportFrom(self, original, updated):
+        if isinstance(original.names, cst.ImportStar) or original.relative or original.module is None:
+            return updated
+        # A name asked to go is matched in any module: a later rule of the same pass may have
+        # moved its line to another module (keras.engine.topology -> keras.layers).
+        wanted = self.requests
+        keep, lpar = [], updated.lpar
+        for alias in original.names:
+            key = (dotted_name(alias.name), alias.asname.name.value if alias.asname is not None else None)
+            if key not in wanted or self._in_use(alias, original):
+                keep.append(alias)
+                continue
+            if isinstance(alias.comma, cst.Comma):  # keep the comments that followed the dropped name
+                if keep:
+                    prev = keep[-1]
+                    keep[-1] = prev.with_deep_changes(prev.comma, whitespace_after=_merged_whitespace(
+                        prev.comma.whitespace_after, alias.comma.whitespace_after)) \
+                        if isinstance(prev.comma, cst.Comma) else prev.with_changes(comma=alias.comma)
+                elif isinstance(lpar, cst.LeftParen):
+                    lpar = lpar.with_changes(whitespace_after=_merged_whitespace(
+                        lpar.whitespace_after, alias.comma.whitespace_after))
+        if len(keep) == len(original.names):
+            return updated
+        self.dropped = True
+        if not keep:
+            return cst.RemoveFromParent()
+        if keep[-1] is not original.names[-1]:
+            keep[-1] = keep[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return updated.with_changes(names=keep, lpar=lpar)
+
+
+def _dotted_forms(name):
+    parts = name.split(".")
+    return [".".join(parts[:i]) for i in range(len(parts), 0, -1)]
+
+
+_NOT_HOLDING_IMPORTS = (cst.BaseExpression, cst.Assign, cst.AugAssign, cst.AnnAssign, cst.Expr, cst.Return,
+                        cst.Raise, cst.Assert, cst.Del, cst.Pass, cst.Break, cst.Continue, cst.Global,
+                        cst.Nonlocal, cst.Decorator, cst.Parameters, cst.Arg, cst.ImportFrom, cst.Import)
+
+
 def drop_unused_imports(module, context):
-    """LibCST's ``RemoveImportsVisitor`` over ``module``: the imports asked to go that nothing reads."""
-    wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
-    wrapper.resolve_many(RemoveImportsVisitor.get_inherited_dependencies())
-    return wrapper.visit(RemoveImportsVisitor(dataclasses.replace(context, wrapper=wrapper)))
+    """``module`` without the imports asked to go (``from M import N [as A]``) that nothing reads.
+
+    Returns ``module`` itself when nothing was dropped.
+    """
+    requests = {(obj, asname) for _, obj, asname in context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY, [])
+                if obj is not None}
+    if not requests:
+        return module
+    dropper = _DropUnused(requests, Names(module), _exported(module))
+    new = module.visit(dropper)
+    return new if dropper.dropped else module
 
 
 def apply(module, context):
     """``module`` with the imports asked for in ``context`` dropped, then added.
 
-    Dropping first: a line that goes does not decide where the new lines go.
+    Dropping first: a line that goes does not decide where the new lines go. Returns ``module``
+    itself when nothing changed.
     """
     if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         module = drop_unused_imports(module, context)

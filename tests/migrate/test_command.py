@@ -50,12 +50,16 @@ def test_write_in_place_keeps_a_backup(tmp_path):
 
 
 def test_write_refuses_to_overwrite_a_backup(tmp_path, capsys):
+    """A ``.bak`` holding something else is someone's file: this file is refused (reported, exit 2), the
+    run goes on (issue 26: one file's problem never stops the others)."""
     f = write(tmp_path / "prog.py", LEGACY)
+    other = write(tmp_path / "other.py", LEGACY)
     write(tmp_path / "prog.py.bak", "mine")
-    assert cli(f, "--write", "--target", "keras3") == 1
-    err = capsys.readouterr().err
-    assert err.startswith("compat-attention migrate: error: ") and "prog.py.bak: exists already" in err
+    assert cli(f, other, "--write", "--target", "keras3") == 2
+    out = capsys.readouterr().out
+    assert "prog.py: prog.py.bak exists already and holds neither this file nor its migration (write)" in out
     assert (tmp_path / "prog.py").read_text() == LEGACY and (tmp_path / "prog.py.bak").read_text() == "mine"
+    assert (tmp_path / "other.py").read_text() == CLEAN and (tmp_path / "other.py.bak").read_text() == LEGACY
 
 
 def test_write_out_copies_the_folder_and_never_overwrites(tmp_path, capsys):
@@ -67,8 +71,13 @@ def test_write_out_copies_the_folder_and_never_overwrites(tmp_path, capsys):
     assert cli(str(src), "--write", "--out", str(out), "--target", "keras3") == 0
     assert (out / "prog.py").read_text() == CLEAN and (out / "pkg" / "util.py").read_text() == "x = 1\n"
     assert (src / "prog.py").read_text() == LEGACY
-    assert cli(str(src), "--write", "--out", str(out), "--target", "keras3") == 1
-    assert "exists already; --out never overwrites" in capsys.readouterr().err
+    # a rerun finds its own copies done; a copy edited since is never overwritten
+    assert cli(str(src), "--write", "--out", str(out), "--target", "keras3") == 0
+    write(out / "prog.py", "edited\n")
+    capsys.readouterr()
+    assert cli(str(src), "--write", "--out", str(out), "--target", "keras3") == 2
+    assert "exists already (write): the file was left as it is; --out never overwrites" in capsys.readouterr().out
+    assert (out / "prog.py").read_text() == "edited\n"
 
 
 def test_unparsable_file_is_reported_with_exit_2(tmp_path, capsys):
@@ -82,13 +91,11 @@ def test_unparsable_file_is_reported_with_exit_2(tmp_path, capsys):
     (["missing.py"], "missing.py: no such file or folder"),
     (["notes.txt"], "notes.txt: not a Python file"),
     (["ok.py", "--out", "x"], "only used with --write"),
-    (["latin1.py"], "latin1.py: not UTF-8 text"),
 ])
 def test_usage_errors_are_one_line(tmp_path, capsys, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "notes.txt", "x")
     write(tmp_path / "ok.py", "x = 1\n")
-    (tmp_path / "latin1.py").write_bytes("s = 'caf\xe9'\n".encode("latin-1"))
     assert cli(*argv, "--target", "keras3") == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("compat-attention migrate: error: ") and message in err
@@ -112,3 +119,13 @@ def test_2017_pins_are_noted_and_modern_defaults_opts_out(tmp_path, capsys):
     assert "note:" not in capsys.readouterr().out
     assert cli(f, "--write", "--target", "keras2") == 0
     assert (tmp_path / "rnn.py").read_text() == "from keras.layers import LSTM\nLSTM(8, recurrent_activation='hard_sigmoid')\n"
+
+
+def test_a_latin1_file_is_reported_and_the_others_migrated(tmp_path, capsys):
+    (tmp_path / "latin1.py").write_bytes("s = 'caf\xe9'\n".encode("latin-1"))
+    f = write(tmp_path / "prog.py", LEGACY)
+    assert cli(str(tmp_path), "--write", "--target", "keras3") == 2
+    out = capsys.readouterr().out
+    assert "latin1.py:1: not UTF-8 text (source): left as it is; re-encode it as UTF-8" in out
+    assert (tmp_path / "latin1.py").read_bytes() == "s = 'caf\xe9'\n".encode("latin-1")
+    assert (tmp_path / "prog.py").read_text() == CLEAN and not (tmp_path / "latin1.py.bak").exists()

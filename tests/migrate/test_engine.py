@@ -90,8 +90,9 @@ def test_skipping_untriggered_rules_changes_no_result(target):
     assert skipped > 0
 
 
-def test_scope_analysis_runs_once_per_version_of_the_tree(monkeypatch):
-    """Rules that read names but change nothing share one analysis; a change makes a new one."""
+def test_scope_analysis_runs_once_per_file(monkeypatch):
+    """The rules of a pass share one analysis, whether they change the tree or not (issue 26: metadata
+    computed once per file; before, a change made a new one)."""
     made = []
 
     class CountedNames(engine.Names):
@@ -105,4 +106,4 @@ def test_scope_analysis_runs_once_per_version_of_the_tree(monkeypatch):
     assert result.code == text and result.applied == [] and made == [text]
     result = migrate_source(text.replace("inputs=", "input="), target="keras3")
     assert result.code == text and result.applied == ["model_inputs_outputs"] and made[1:] == [
-        text.replace("inputs=", "input="), text]
+        text.replace("inputs=", "input=")]

@@ -6,6 +6,7 @@ importing. Its legacy definitions become ``from compat_attention import ...``; w
 else the file defines is kept (and migrated by the other rules).
 """
 
+import functools
 import importlib.util
 
 import libcst as cst
@@ -126,6 +127,37 @@ def replaceable(module):
     return found
 
 
+def _reexported(module):
+    """Names a module imports at its top level from compat_attention that compat_attention provides."""
+    names = set()
+    for stmt in module.body:
+        for small in getattr(stmt, "body", ()) if isinstance(stmt, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.ImportFrom) and module_name(small) == "compat_attention" \
+                    and not isinstance(small.names, cst.ImportStar):
+                names.update(alias.asname.name.value if alias.asname is not None else alias.name.value
+                             for alias in small.names
+                             if alias.name.value in spec.LEGACY_DEFINITIONS or alias.name.value in spec.PROVIDED_DEFINITIONS)
+    return names
+
+
+@functools.lru_cache(maxsize=32)
+def provided_by(source):
+    """The names a sibling module's ``source`` gives that compat_attention provides.
+
+    Its copied legacy definitions (:func:`replaceable`), and the names it imports from
+    compat_attention already: a sibling migrated by an earlier run provides what its copy did,
+    so a program migrates the same whether its sibling was migrated first or not.
+
+    Returns:
+        A frozenset of names (every legacy name when the source does not parse).
+    """
+    try:
+        module = cst.parse_module(source)
+    except cst.ParserSyntaxError:
+        return frozenset(spec.LEGACY_DEFINITIONS)
+    return frozenset(replaceable(module)) | frozenset(_reexported(module))
+
+
 def _installed(name):
     try:
         return importlib.util.find_spec(name) is not None
@@ -142,6 +174,9 @@ class LegacyAttentionModule(Rule):
     #: Every definition it replaces, import it redirects and class it reports names one of these
     #: ("Attention" is part of AttentionDecoder and AttentionPooling).
     triggers = ("Attention", "attention_3d_block", "_time_distributed_dense", spec.REMOVED_RECURRENT_BASE)
+    #: The rules after it read the tree it leaves (the definitions it removes are gone, so their
+    #: code is neither migrated nor reported, and their imports count as unused).
+    own_pass = True
 
     def visit_Module(self, node):
         self.replace = replaceable(node)
@@ -175,10 +210,7 @@ class LegacyAttentionModule(Rule):
             return updated
         source = self.file.resolve_module(mod)
         if source is not None:
-            try:
-                provided = set(replaceable(cst.parse_module(source)))
-            except cst.ParserSyntaxError:
-                provided = set(spec.LEGACY_DEFINITIONS)
+            provided = provided_by(source)
         elif "." not in mod and not _installed(mod):
             provided = set(spec.LEGACY_DEFINITIONS)
         else:

@@ -2,27 +2,15 @@
 
 A rule is a LibCST transformer class that carries its ``name``, its ``fact``, its ``targets``
 and its ``triggers`` as class attributes; the engine runs it over one version of a program's
-tree with :class:`Names` (what each name refers to, from LibCST's scope analysis) and a
+tree with :class:`Names` (what each name refers to: bindings.py, one walk, tested equal to LibCST's
+scope providers) and a
 ``CodemodContext`` in which it asks for imports to be added or removed.
 """
 
-import re
-
 import libcst as cst
-from libcst.metadata import (ImportAssignment, PositionProvider, QualifiedNameProvider, QualifiedNameSource,
-                             ScopeProvider)
 
 from .. import spec
-
-
-def dotted(expr):
-    """``a.b.c`` for a Name/Attribute chain, else None."""
-    if isinstance(expr, cst.Name):
-        return expr.value
-    if isinstance(expr, cst.Attribute):
-        head = dotted(expr.value)
-        return head + "." + expr.attr.value if head else None
-    return None
+from ..bindings import Names, dotted  # noqa: F401 - what each name refers to; ``a.b.c`` of a Name/Attribute chain
 
 
 def module_name(node):
@@ -57,124 +45,6 @@ def last_comma_dropped(aliases):
     aliases = list(aliases)
     aliases[-1] = aliases[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
     return aliases
-
-
-STAR_IMPORT = re.compile(r"\bimport\s*\*")
-
-
-class _StarImports(cst.CSTVisitor):
-    def __init__(self):
-        super().__init__()
-        self.modules = []
-
-    def visit_ImportFrom(self, node):
-        if isinstance(node.names, cst.ImportStar) and module_name(node) is not None:
-            self.modules.append(module_name(node))
-
-
-class Names:
-    """What the names of one version of a module refer to.
-
-    Read from LibCST's ``QualifiedNameProvider`` and ``ScopeProvider`` (computed once per
-    version of the tree, for every rule that reads it): ``K.mean`` after ``from keras import
-    backend as K`` is ``'keras.backend.mean'``, where that import is in reach (a function's own
-    import counts in that function only). A ``def`` or ``class`` of the name in reach hides the
-    import (the program defines its own); an assignment does not (``LSTM = CuDNNLSTM if gpu else
-    LSTM`` still names a Keras layer). Of several imports of one name, the one written last
-    counts. Keras 2.0 programs often star-import (``from keras.layers import *``), which scope
-    analysis cannot follow: a name no import binds resolves into the first star-imported module.
-
-    Args:
-        wrapper: the ``libcst.metadata.MetadataWrapper`` of the module.
-        code: the module's source text (star imports are looked for only when it has ``import *``).
-    """
-
-    def __init__(self, wrapper, code):
-        self._scopes = wrapper.resolve(ScopeProvider)
-        self._qualified = wrapper.resolve(QualifiedNameProvider)
-        self._wrapper, self._module = wrapper, wrapper.module
-        self.star = []
-        if STAR_IMPORT.search(code):
-            stars = _StarImports()
-            self._module.visit(stars)
-            self.star = stars.modules
-
-    def _scope(self, node):
-        scope = self._scopes.get(node)
-        return scope if scope is not None else self._scopes.get(self._module)
-
-    def _defined_here(self, head, where):
-        """Whether a ``def`` or ``class`` named ``head`` is in reach of node ``where``."""
-        return any(isinstance(getattr(assignment, "node", None), (cst.FunctionDef, cst.ClassDef))
-                   for assignment in self._scope(where)[head])
-
-    def _qualified_names(self, expr, text, where):
-        if where is None and expr in self._qualified:
-            names = self._qualified[expr]
-            return names() if callable(names) else names
-        scope = self._scope(where if where is not None else expr)
-        return scope.get_qualified_names_for(text) if scope is not None else set()
-
-    def _written_last(self, text, where):
-        """The target of the import of ``text``'s head written last in the file."""
-        scope = self._scope(where)
-        positions = self._wrapper.resolve(PositionProvider)
-        imports = [a for a in scope[text.split(".")[0]] if isinstance(a, ImportAssignment)]
-        imports.sort(key=lambda a: (positions[a.node].start.line, positions[a.node].start.column))
-        for assignment in reversed(imports):
-            names = sorted(q.name for q in assignment.get_qualified_names_for(text))
-            if names:
-                return names[0]
-        return None
-
-    def resolve(self, expr, where=None):
-        """The dotted target an expression names (``'keras.layers.Dense'``), or None.
-
-        Args:
-            expr: a Name/Attribute chain.
-            where: a node of the tree the expression stands in, for an expression built by a
-                rule (it has no scope of its own); None for a node of the tree.
-        """
-        text = dotted(expr)
-        if text is None:
-            return None
-        names = self._qualified_names(expr, text, where)
-        at = where if where is not None else expr
-        if any(q.source is QualifiedNameSource.LOCAL for q in names) and self._defined_here(text.split(".")[0], at):
-            return None
-        imported = {q.name for q in names if q.source is QualifiedNameSource.IMPORT}
-        if len(imported) == 1:
-            return imported.pop()
-        if imported:
-            return self._written_last(text, at)
-        if self.star:
-            return self.star[0] + "." + text
-        return None
-
-    def keras_symbol(self, expr, where=None):
-        """The last component of the Keras object an expression names, else None."""
-        full = self.resolve(expr, where)
-        return full.rsplit(".", 1)[-1] if is_keras(full) else None
-
-    def bound_to(self, local):
-        """The dotted targets every module-level import of ``local`` binds it to."""
-        scope = self._scopes.get(self._module)
-        return {q.name for q in scope.get_qualified_names_for(local) if q.source is QualifiedNameSource.IMPORT}
-
-    def used(self, local, where):
-        """Whether ``local``, as bound in the scope of node ``where`` (an import), is read anywhere."""
-        return any(assignment.references for assignment in self._scope(where)[local])
-
-    def imported_roots(self):
-        """The top-level packages the file imports from (absolute imports, any scope)."""
-        roots = set()
-        for scope in {scope for scope in self._scopes.values() if scope is not None}:
-            for assignment in scope.assignments:
-                if isinstance(assignment, ImportAssignment):
-                    module = assignment.get_module_name_for_import() or assignment.name
-                    if not module.startswith("."):
-                        roots.add(module.split(".")[0])
-        return roots
 
 
 class Rule(cst.CSTTransformer):
@@ -240,12 +110,12 @@ class Rule(cst.CSTTransformer):
 
     def report(self, node, what, why, fix):
         """Record something this rule will not rewrite, at the line of ``node`` (a node of the tree)."""
-        self.file.report(self.tree.line(node), self.name, what, why, fix)
+        self.file.report_at(self.tree, node, self.name, what, why, fix)
 
     def note(self, node, what, why, stated):
         """Record a Keras 2.0.8 value this rule stated (informational), at the line of ``node``."""
-        self.file.report(self.tree.line(node), self.name, what, why,
-                         "%s (--modern-defaults keeps today's)" % stated, kind="pin")
+        self.file.report_at(self.tree, node, self.name, what, why,
+                            "%s (--modern-defaults keeps today's)" % stated, kind="pin")
 
     @property
     def modern_defaults(self):

@@ -37,6 +37,7 @@ class LayerWeightsArgument(Rule):
 
     def leave_Call(self, original, updated):
         symbol = self.callee_symbol(original)
+        symbol = spec.KERAS1_CLASS_RENAMES.get(symbol, symbol)  # the name keras1_layer_names gives it
         given = kwarg(updated, "weights")
         if symbol not in spec.LAYERS_WITHOUT_WEIGHTS_KWARG or given is None:
             return updated

@@ -37,7 +37,7 @@ class LambdaAxisReduction(Rule):
         if len(params) != 1 or fn.params.star_arg is not cst.MaybeSentinel.DEFAULT or not isinstance(body, cst.Call):
             return updated
         if not isinstance(body.func, cst.Attribute) or body.func.attr.value not in spec.AXIS_REDUCTIONS \
-                or not self._backend_like(body.func.value, where=original):
+                or not self._backend_like(_reduction_owner(original) or body.func.value, where=original):
             return updated
         bpos = positionals(body)
         if not bpos or not isinstance(bpos[0].value, cst.Name) or bpos[0].value.value != params[0].name.value:
@@ -58,6 +58,16 @@ class LambdaAxisReduction(Rule):
         args += [a for a in others if a.keyword.value == "name"]
         args[-1] = args[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
         return cst.Call(func=cst.Name(layer), args=args)
+
+
+def _reduction_owner(call):
+    """``K`` of ``Lambda(lambda x: K.mean(...))`` as the program wrote it (keras_backend, in the same
+    pass, may rename ``keras.backend`` in the rewritten call)."""
+    pos = positionals(call)
+    fn = pos[0].value if len(pos) == 1 else (kwarg(call, "function").value if kwarg(call, "function") else None)
+    if isinstance(fn, cst.Lambda) and isinstance(fn.body, cst.Call) and isinstance(fn.body.func, cst.Attribute):
+        return fn.body.func.value
+    return None
 
 
 def _eq():

@@ -53,8 +53,8 @@ class ParallelismArguments(Rule):
     triggers = tuple(sorted(spec.PARALLELISM_KWARGS))
 
     def leave_Call(self, original, updated):
-        if method_name(original) not in spec.TRAINING_METHODS \
-                or not any(kwarg(updated, k) for k in spec.PARALLELISM_KWARGS):
+        if method_name(updated) not in spec.TRAINING_METHODS \
+                or not any(kwarg(updated, k) for k in spec.PARALLELISM_KWARGS):  # fit_generator made fit counts
             return updated
         return drop_kwargs(updated, spec.PARALLELISM_KWARGS)
 
