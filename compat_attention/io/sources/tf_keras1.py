@@ -15,6 +15,8 @@ The facts (``legacy_reference/eras/tf_keras1_15/README.md``, each with the genui
   ``axis`` on ``BatchNormalization``, ``causal`` on ``Attention``, the unused ``kernel_*`` keys of
   ``SeparableConv1D/2D``, ``trainable`` on ``SpatialDropout*``, ``input_length`` on ``Embedding``,
   ``batch_input_shape`` on inner layers, a Sequential's ``build_input_shape``.
+* ``CuDNNLSTM``/``CuDNNGRU`` (``tf.compat.v1.keras.layers``) stored Keras 2.2's cuDNN layout: they load
+  as plain LSTM/GRU with cuDNN's semantics (``io/cudnn.py``, shared with the standalone sources).
 * ``ReLU`` took a negative ``threshold`` (``relu_layer``), which tf.keras 2 and Keras 3 refuse: every
   ``ReLU`` is rebuilt as ``LegacyReLU``, Keras 2's ``backend.relu``.
 * Recurrent defaults: ``recurrent_activation='hard_sigmoid'`` (slope 0.2) and GRU ``reset_after=False``
@@ -30,7 +32,7 @@ from packaging.version import InvalidVersion, Version
 from ... import errors
 from ...layers.activations import LegacyReLU, LegacyThresholdedReLU
 from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyConnected2D
-from .. import rewrites
+from .. import cudnn, rewrites
 from ..rewrites import RewriteSet
 from ..source import Source
 from ..structure import check, locally_connected_dense_kernels_refused
@@ -101,11 +103,13 @@ _REWRITES = [
     rewrites.drop_inner_batch_input_shape,
     rewrites.attention_causal_as_call_argument,
     rewrites.drop_initializer_dtype,
+    *cudnn.CUDNN_REWRITES,
     *rewrites.TF_KERAS_LAYER_REWRITES,
 ]
 #: ``ReLU``: tf.keras 1.x's took a negative threshold, which tf.keras 2 and Keras 3 refuse (``LegacyReLU``).
 _CUSTOM_OBJECTS = {"ThresholdedReLU": LegacyThresholdedReLU, "ReLU": LegacyReLU,
-                   "LocallyConnected1D": LegacyLocallyConnected1D, "LocallyConnected2D": LegacyLocallyConnected2D}
+                   "LocallyConnected1D": LegacyLocallyConnected1D, "LocallyConnected2D": LegacyLocallyConnected2D,
+                   **cudnn.CUDNN_CLASSES}
 
 #: tf.keras of TensorFlow 1.13-1.15: its facts in the order they are rewritten.
 SOURCE = Source(
