@@ -28,12 +28,12 @@ from .rules.training import DictTargets, GeneratorMethods, ParallelismArguments,
 
 RULES = [
     LegacyAttentionModule,
+    LegacyOptimizers,
     KerasOneLeftovers,
     LegacyLayerDefaults,
     Keras1LayerNames,
     MergeFunction,
     ModelInputsOutputs,
-    LegacyOptimizers,
     OptimizerLrDecay,
     OptimizerStringDefaults,
     OptimizerLrAttribute,

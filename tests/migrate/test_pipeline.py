@@ -20,12 +20,12 @@ def test_applied_lists_rules_in_pipeline_order():
     result = migrate_source(FORMATTED, target="keras3", modern_defaults=True)
     assert result.applied == ["keras1_layer_names", "optimizer_lr_decay", "moved_keras_modules"]
     result = migrate_source(FORMATTED, target="keras3")
-    assert result.applied == ["keras1_layer_names", "legacy_optimizers", "moved_keras_modules"]
+    assert result.applied == ["legacy_optimizers", "keras1_layer_names", "moved_keras_modules"]
 
 
 def test_the_2017_rules_run_only_without_modern_defaults():
     pins = [rule.name for rule in RULES if rule.semantics == "2017"]
-    assert pins == ["legacy_layer_defaults", "legacy_optimizers"]
+    assert pins == ["legacy_optimizers", "legacy_layer_defaults"]
     assert all(rule.semantics in (None, "2017") for rule in RULES)
 
 

@@ -33,6 +33,8 @@ def test_set_image_dim_ordering(target):
     src = "from keras import backend as K\nK.set_image_dim_ordering('th')\n"
     assert code(src, target).endswith("K.set_image_data_format('channels_first')\n")
     assert code(src.replace("'th'", "'tf'"), target).endswith("K.set_image_data_format('channels_last')\n")
+    found = issues(src.replace("'th'", "ordering"), target)  # not a literal: reported once, left as it is
+    assert found == [("keras1_leftovers", 2)]
 
 
 def test_tf_print_kept_as_tf_compat_v1_print():

@@ -27,6 +27,8 @@ class KerasBackend(Rule):
     triggers = ("backend",)
 
     def _check(self, node, name):
+        if name == "set_image_dim_ordering":  # keras1_leftovers rewrites it, or reports what it cannot
+            return
         removed = spec.BACKEND_REMOVED_IN_TF_KERAS
         if self.target == "keras3":
             if name not in spec.LEGACY_BACKEND_FUNCTIONS:

@@ -72,12 +72,14 @@ class KerasOneLeftovers(Rule):
         if method_name(original) in spec.TRAINING_METHODS:
             return drop_kwargs(updated, spec.KERAS1_TRAINING_LOG_ARGS)
         full = self.names.resolve(original.func) or ""
-        if full.endswith("set_image_dim_ordering") and self._backend(full) and len(original.args) == 1:
-            value = literal(original.args[0].value)
+        if full.endswith("set_image_dim_ordering") and self._backend(full):
+            value = literal(original.args[0].value) if len(original.args) == 1 else None
             if value in spec.DIM_ORDERINGS and isinstance(updated.func, cst.Attribute):
                 return updated.with_changes(
                     func=updated.func.with_changes(attr=cst.Name("set_image_data_format")),
                     args=[updated.args[0].with_changes(value=cst.SimpleString(repr(spec.DIM_ORDERINGS[value])))])
+            self.report(original, "K.set_image_dim_ordering(...)", "tf.keras 2.x's and Keras 3's backend have no "
+                        "set_image_dim_ordering", spec.BACKEND_REMOVED_IN_TF_KERAS["set_image_dim_ordering"])
         return updated
 
     def leave_Attribute(self, original, updated):

@@ -174,6 +174,9 @@ class LegacyOptimizers(Rule):
             "gradients) than today's of the same name; compat_attention.legacy.optimizers computes 2.0.8's.")
     semantics = "2017"
     triggers = tuple(spec.OPTIMIZER_SIGNATURES) + tuple(spec.OPTIMIZER_ALIASES)
+    #: The optimizer rules after it must see its result (an optimizer of compat_attention.legacy, whose
+    #: decay= and epsilon= keep their 2017 meaning, is not theirs to rewrite): it ends the pass.
+    own_pass = True
 
     def _tell(self, node, name):
         self.note(node, "%s(...)" % name, "Keras 2.0.8's %s: %s; all: %s" % (
