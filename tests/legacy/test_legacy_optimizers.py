@@ -17,7 +17,8 @@ import pytest
 from compat_attention import load_legacy_model
 from compat_attention._keras import optimizers as slot_access
 from compat_attention._keras.flavour import KERAS_3, keras, tf
-from compat_attention.io import optimizer_state
+from compat_attention.io import training
+from compat_attention.io.h5file import read_legacy_file
 from compat_attention.legacy import optimizers as legacy
 from support.keras2_0_optimizers import DEFAULTS, SLOTS, initial_state, reference_step, two_dense_gradients
 
@@ -148,8 +149,8 @@ def _resumed(name):
     optimizer = getattr(legacy, class_name)(**hyper)
     variables = model.trainable_variables
     slot_access.build(optimizer, variables)
-    iterations, by_role = optimizer_state._split(class_name, optimizer_state.read_optimizer_weights(path),
-                                                 len(variables))
+    iterations, by_role = training.split_optimizer_weights(
+        class_name, read_legacy_file(path, optimizer_weights=True).optimizer_weights, len(variables))
     legacy_roles = SLOTS[class_name]
     for role, arrays in by_role.items():
         slot = legacy_roles[slot_access.slot_roles(class_name).index(role)]
