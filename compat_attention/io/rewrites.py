@@ -45,6 +45,18 @@ def _marker(kind):
 model_rewrite, layer_rewrite, training_rewrite, file_rewrite = (_marker(kind) for kind in KINDS)
 
 
+def _holder(outer, layer_config):
+    """The ``{'class_name', 'config'}`` dict holding ``layer_config`` inside one of the ``outer`` layers'
+    configs (``(holder, class_name, config)`` of the walk so far): a wrapper's ``layer`` or
+    ``backward_layer``, an ``RNN``'s ``cell``, a ``StackedRNNCells``' ``cells``."""
+    for _, _, config in reversed(outer):
+        for value in config.values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, dict) and item.get("config") is layer_config:
+                    return item
+    raise KeyError("no layer config holds %r" % layer_config.get("name"))
+
+
 class RewriteSet(object):
     """The ordered rewrites that adapt one source's configs to the running Keras.
 
@@ -110,7 +122,7 @@ class RewriteSet(object):
         layer_rewrites = self.of_kind("layer")
         layers = {}  # top-level index -> its walk, the wrapper first, each with the dict holding its class name
         for (index, entry), class_name, layer_config, depth in walk(config):
-            holder = entry if depth == 0 else layers[index][-1][0]["config"]["layer"]
+            holder = entry if depth == 0 else _holder(layers[index], layer_config)
             layers.setdefault(index, []).append((holder, class_name, layer_config))
         for index in sorted(layers):
             # The wrapped layer first: a wrapper's rewrite may rename the class of the layer it holds.
@@ -332,11 +344,12 @@ def nested_cells(class_name, config):
 
 
 @layer_rewrite("Keras 2.1+ RNN(cell) nests its cell configs ('cell'; a StackedRNNCells' 'cells'): the facts of the "
-               "recurrent layers hold for them too (legacy hard_sigmoid, `implementation`, initializer names).")
+               "recurrent layers hold for them too (legacy hard_sigmoid, `implementation`, initializer names, TF 1.x's "
+               "initializer dtype).")
 def rnn_cells_keep_layer_facts(class_name, config):
     changed = False
     for cell_class, cell_config in nested_cells(class_name, config):
-        for fact in (drop_recurrent_implementation, legacy_hard_sigmoid, initializer_class_names):
+        for fact in (drop_recurrent_implementation, legacy_hard_sigmoid, initializer_class_names, drop_initializer_dtype):
             changed = fact(cell_class, cell_config) or changed
     return changed
 
@@ -344,7 +357,10 @@ def rnn_cells_keep_layer_facts(class_name, config):
 @layer_rewrite("Keras 2.1+ SpatialDropout1D/2D/3D stored Dropout's `noise_shape` (always None: the layer made its "
                "own); Keras 3's refuse the key.")
 def spatial_dropout_drops_noise_shape(class_name, config):
-    return class_name.startswith("SpatialDropout") and config.pop("noise_shape", "absent") != "absent"
+    if class_name.startswith("SpatialDropout") and "noise_shape" in config and config["noise_shape"] is None:
+        del config["noise_shape"]
+        return True
+    return False
 
 
 @layer_rewrite("Keras 2.2+ Conv1D/MaxPooling1D/AveragePooling1D with data_format='channels_first' were computed "
@@ -450,6 +466,7 @@ def drop_initializer_dtype(class_name, config):
 #: The layer rewrites tf.keras of TensorFlow 1.x and 2 share, in the order both sources run them.
 TF_KERAS_LAYER_REWRITES = (
     drop_time_major,
+    rnn_cells_keep_layer_facts,
     drop_recurrent_implementation,
     drop_embedding_input_length,
     initializer_class_names,

@@ -26,9 +26,9 @@ def test_recognised_by_version_alone_with_its_classes():
 
 def test_recurrent_defaults_of_the_era():
     assert recurrent_defaults("2.0.8") == {"activation": "tanh", "recurrent_activation": "hard_sigmoid",
-                                           "reset_after": False}
+                                           "reset_after": False, "masked_steps": "repeat"}
     assert recurrent_defaults("2.2.4-tf")["recurrent_activation"] == "hard_sigmoid"
     assert recurrent_defaults("not a version")["recurrent_activation"] == "hard_sigmoid"
     # A later Keras 2 file read by this source (no source of its own yet): Keras 2.3 made 'sigmoid' the default.
     assert recurrent_defaults("2.14.0") == {"activation": "tanh", "recurrent_activation": "sigmoid",
-                                            "reset_after": False}
+                                            "reset_after": False, "masked_steps": "repeat"}

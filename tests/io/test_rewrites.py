@@ -179,14 +179,6 @@ def test_rnn_cells_keep_layer_facts():
     _unchanged(rewrites.rnn_cells_keep_layer_facts, "LSTM", {"name": "l", "implementation": 1})
 
 
-def test_spatial_dropout_drops_noise_shape():
-    config = {"name": "sd", "rate": 0.5, "noise_shape": None, "seed": None}
-    assert rewrites.spatial_dropout_drops_noise_shape("SpatialDropout1D", config) is True
-    assert config == {"name": "sd", "rate": 0.5, "seed": None}
-    _unchanged(rewrites.spatial_dropout_drops_noise_shape, "SpatialDropout2D", {"name": "sd", "rate": 0.5})
-    _unchanged(rewrites.spatial_dropout_drops_noise_shape, "Dropout", {"rate": 0.5, "noise_shape": None})
-
-
 @pytest.mark.parametrize("class_name", ["Conv1D", "MaxPooling1D", "AveragePooling1D"])
 def test_channels_first_1d_transposed(class_name):
     config = {"name": "c", "data_format": "channels_first"}
@@ -320,6 +312,7 @@ def test_spatial_dropout_drops_noise_shape():
     assert config == {"rate": 0.1}
     _unchanged(rewrites.spatial_dropout_drops_noise_shape, "Dropout", {"rate": 0.1, "noise_shape": None})
     _unchanged(rewrites.spatial_dropout_drops_noise_shape, "SpatialDropout2D", {"noise_shape": [1, 2]})
+    _unchanged(rewrites.spatial_dropout_drops_noise_shape, "SpatialDropout2D", {"name": "sd", "rate": 0.5})
 
 
 # -- Keras 1 and Keras 2.0.x ------------------------------------------------------------------------

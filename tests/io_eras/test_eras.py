@@ -113,7 +113,12 @@ def _compare(era, case, got, record_property):
     assert [g.shape for g in got] == [w.shape for w in want]
     diff = max(float(np.abs(g.astype(np.float64) - w).max()) for g, w in zip(got, want))
     record_property("max_abs_diff", diff)
-    assert diff <= case.get("tolerance", TOL), "%s/%s: max abs diff %.3g" % (era, case["name"], diff)
+    tol = case.get("tolerance", TOL)
+    # Where an output is so large that float32 cannot resolve 1e-5 (one step at 647.9, activations_builtin's
+    # exponential, is 6.1e-5), one float32 step of the stored value there: the finest agreement float32 has.
+    excess = [np.abs(g.astype(np.float64) - w) - np.maximum(tol, np.spacing(np.abs(w).astype(np.float32)))
+              for g, w in zip(got, want)]
+    assert max(float(e.max()) for e in excess) <= 0, "%s/%s: max abs diff %.3g" % (era, case["name"], diff)
 
 
 @pytest.mark.parametrize("era, case", _cases("match"))
@@ -124,8 +129,25 @@ def test_era_model_file_predicts_what_its_stack_predicted(era, case, record_prop
     _compare(era, case, numbers(model, xs[0] if len(xs) == 1 else xs), record_property)
 
 
+#: Eras whose optimizer state ``compile=True`` does not restore yet (issue 24 item 4 for tf.keras): their
+#: files store OptimizerV2's named slot variables (``.../m``, ``.../v``, ...), which the tf.keras sources do
+#: not map to slots; the model loads and compiles with fresh slots and a warning naming the file (Nadam:
+#: refused in one typed line, LegacyNadam's schedule state is not built there).
+COMPILED_GAPS = {
+    era: "tf.keras %s's OptimizerV2 slot variables are not restored yet: compile=True compiles with fresh "
+         "slots and warns" % era for era in ("tf_keras1_15", "tf_keras2_0", "tf_keras2_1", "tf_keras2_4", "tf_keras2_14")}
+
+
 def _compiled_cases():
-    return [p for p in _cases("match") if p.values[1].get("compiled")]
+    params = []
+    for param in _cases("match"):
+        era, case = param.values
+        if case.get("compiled"):
+            marks = list(param.marks)
+            if era in COMPILED_GAPS:
+                marks.append(pytest.mark.xfail(reason=COMPILED_GAPS[era], strict=True))
+            params.append(pytest.param(era, case, id=param.id, marks=marks))
+    return params
 
 
 #: Optimizer classes whose next step the running Keras computes as Keras 2 did (MIGRATION.md: RMSprop and

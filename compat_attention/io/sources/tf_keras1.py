@@ -104,12 +104,13 @@ _REWRITES = [
     rewrites.attention_causal_as_call_argument,
     rewrites.drop_initializer_dtype,
     *cudnn.CUDNN_REWRITES,
+    rewrites.conv_transpose_dilation_in_the_kernel,
     *rewrites.TF_KERAS_LAYER_REWRITES,
 ]
 #: ``ReLU``: tf.keras 1.x's took a negative threshold, which tf.keras 2 and Keras 3 refuse (``LegacyReLU``).
 _CUSTOM_OBJECTS = {"ThresholdedReLU": LegacyThresholdedReLU, "ReLU": LegacyReLU,
                    "LocallyConnected1D": LegacyLocallyConnected1D, "LocallyConnected2D": LegacyLocallyConnected2D,
-                   **cudnn.CUDNN_CLASSES}
+                   **cudnn.CUDNN_CLASSES, **rewrites.REWRITTEN_CLASSES}
 
 #: tf.keras of TensorFlow 1.13-1.15: its facts in the order they are rewritten.
 SOURCE = Source(
