@@ -476,3 +476,10 @@ TF_KERAS_LAYER_REWRITES = (
     spatial_dropout_drops_trainable,
     spatial_dropout_drops_noise_shape,
 )
+
+
+#: Keras 2.0.x's layer facts after its config-shape rewrites, in their order: what a Keras 1 file becomes
+#: once its names are Keras 2's (Keras 2.0's own loader converted them), so both sources list them as one block.
+KERAS_2_0_LAYER_FACTS = (drop_embedding_input_length, initializer_class_names, legacy_hard_sigmoid,
+                         gru_without_reset_after, masked_steps_repeat_output, bidirectional_masked_steps_repeat_output,
+                         time_distributed_inner_sees_no_mask, spatial_dropout_drops_trainable)

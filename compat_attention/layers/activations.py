@@ -68,38 +68,6 @@ class LegacyThresholdedReLU(keras.layers.Layer):
         return config
 
 
-@register_serializable(name="LegacyReLU")
-class LegacyReLU(keras.layers.Layer):
-    """Keras 2's ``ReLU`` layer as ``backend.relu`` computed it, a negative ``threshold`` included.
-
-    ``x * (x > threshold)``, clipped to ``[0, max_value]`` when ``max_value`` is set, minus
-    ``negative_slope * relu(threshold - x)``. tf.keras of TensorFlow 1.x took any ``threshold``;
-    tf.keras 2 and Keras 3 refuse a negative one (``tf_keras1_15``'s ``relu_layer``: ``threshold=-0.5``).
-
-    Args:
-        max_value: None, or the largest output.
-        negative_slope: the slope below ``threshold``.
-        threshold: where the output starts following ``x``.
-    """
-
-    def __init__(self, max_value=None, negative_slope=0.0, threshold=0.0, **kwargs):
-        super().__init__(**kwargs)
-        self.supports_masking = True
-        self.max_value = None if max_value is None else float(max_value)
-        self.negative_slope = float(negative_slope)
-        self.threshold = float(threshold)
-
-    def call(self, inputs):
-        dtype = ops.dtype_of(inputs)
-        outputs = inputs * ops.cast(inputs > self.threshold, dtype)
-        if self.max_value is not None:
-            outputs = ops.clip(outputs, 0.0, self.max_value)
-        if self.negative_slope:
-            below = self.threshold - inputs
-            outputs = outputs - self.negative_slope * below * ops.cast(below > 0, dtype)
-        return outputs
-
-
 def _parameter_shape(input_shape, shared_axes):
     """A per-element parameter's shape: the input's without the batch axis, 1 along ``shared_axes``."""
     shape = [int(d) for d in input_shape[1:]]
@@ -222,8 +190,9 @@ class LegacyReLU(keras.layers.Layer):
     and neither ``max_value`` nor ``threshold``, ``max(slope * x, x)``; otherwise ``x`` where
     ``x > threshold`` (0 elsewhere; plain ``relu`` when ``threshold`` is 0), then clipped to
     ``[0, max_value]`` when ``max_value`` is set, then minus ``slope * relu(threshold - x)``.
-    Keras 3's ``ReLU`` refuses a negative ``threshold`` and does not clip at 0 above a negative
-    threshold; this layer computes the legacy numbers for every setting.
+    tf.keras of TensorFlow 1.x computed the same. tf.keras 2 and Keras 3's ``ReLU`` refuse a negative
+    ``threshold`` (``tf_keras1_15``'s ``relu_layer``: ``threshold=-0.5``) and do not clip at 0 above
+    it; this layer computes the legacy numbers for every setting.
 
     Args:
         max_value: the saturation (None: none).
