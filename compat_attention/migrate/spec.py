@@ -423,7 +423,7 @@ NUMPY_REMOVED = {"product": "np.prod", "cumproduct": "np.cumprod", "sometrue": "
 KERAS1_TRAINING_LOG_ARGS = ("show_accuracy",)
 
 #: Methods that took them.
-TRAINING_METHODS = ("fit", "evaluate", "fit_generator", "evaluate_generator", "train_on_batch", "test_on_batch")
+KERAS1_LOG_ARG_METHODS = ("fit", "evaluate", "fit_generator", "evaluate_generator", "train_on_batch", "test_on_batch")
 
 #: ``K.set_image_dim_ordering`` (Keras 1; gone from tf.keras 2 and Keras 3's backend) values and
 #: the ``K.set_image_data_format`` value each meant.

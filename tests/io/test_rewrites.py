@@ -196,16 +196,6 @@ def test_conv_transpose_dilation_in_the_kernel():
     _unchanged(rewrites.conv_transpose_dilation_in_the_kernel, "Conv2D", {"dilation_rate": [2, 2]})
 
 
-def test_highway_maxout_keras2_names():
-    config = {"output_dim": 4, "init": "glorot_uniform", "W_regularizer": None, "b_constraint": None, "bias": True,
-              "input_dim": 3, "activation": "linear", "name": "h"}
-    assert rewrites.highway_maxout_keras2_names("MaxoutDense", config) is True
-    assert config == {"units": 4, "kernel_initializer": "glorot_uniform", "kernel_regularizer": None,
-                      "bias_constraint": None, "use_bias": True, "activation": "linear", "name": "h"}
-    assert rewrites.highway_maxout_keras2_names("Highway", {"units": 4}) is False
-    _unchanged(rewrites.highway_maxout_keras2_names, "Dense", {"output_dim": 4, "input_dim": 3})
-
-
 def test_every_rewrite_of_the_module_is_tested_here():
     marked = sorted(name for name, value in vars(rewrites).items() if getattr(value, "kind", None) in rewrites.KINDS)
     tested = sorted(name[len("test_"):] for name in globals() if name.startswith("test_"))
@@ -324,4 +314,5 @@ def test_highway_maxout_keras2_names():
     assert config == {"name": "h", "units": 4, "kernel_initializer": "glorot_uniform", "kernel_regularizer": None,
                       "bias_constraint": None, "use_bias": True, "activation": "relu"}
     _unchanged(rewrites.highway_maxout_keras2_names, "MaxoutDense", config)
+    _unchanged(rewrites.highway_maxout_keras2_names, "Highway", {"units": 4})
     _unchanged(rewrites.highway_maxout_keras2_names, "Dense", {"output_dim": 4, "input_dim": 3})

@@ -55,3 +55,9 @@ def test_dict_targets_reported_on_keras3():
     assert issues(src, "keras2") == []
     assert issues("model.fit(x, {'out': y})\n") == [("dict_targets", 1)]
     assert issues("model.fit(x, {'a': y, 'b': z})\n") == []
+
+
+def test_parallelism_arguments_dropped_from_predict_too():
+    # spec.TRAINING_METHODS once lost "predict" to a second table of the same name (the corpus caught it)
+    assert code("probs = model.predict(g, steps=1, max_queue_size=2, workers=1)\n") == "probs = model.predict(g, steps=1)\n"
+    assert code("probs = model.predict_generator(g, steps=1, max_queue_size=2)\n") == "probs = model.predict(g, steps=1)\n"

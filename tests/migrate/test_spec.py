@@ -54,3 +54,17 @@ def test_tables_agree_with_each_other():
     assert all(m.startswith("layers.") for m in spec.LAYER_MODULES)
     assert {"layers." + m for m in spec.LAYER_MODULES_IMPORTED_WHOLE} <= spec.LAYER_MODULES
     assert {"utils." + m for m in spec.UTIL_MODULES_IMPORTED_WHOLE} <= spec.UTIL_MODULES
+
+
+def test_every_table_is_defined_once():
+    """A second assignment of a spec name silently replaces the first (TRAINING_METHODS once lost "predict")."""
+    import ast
+    import collections
+
+    from compat_attention.migrate import spec as spec_module
+
+    tree = ast.parse(open(spec_module.__file__, encoding="utf-8").read())
+    names = [target.id for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))
+             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+             if isinstance(target, ast.Name)]
+    assert [name for name, n in collections.Counter(names).items() if n > 1] == []

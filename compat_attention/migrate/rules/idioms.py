@@ -69,7 +69,7 @@ class KerasOneLeftovers(Rule):
         tuple(spec.KERAS1_LAYER_METHODS) + ("build",)
 
     def leave_Call(self, original, updated):
-        if method_name(original) in spec.TRAINING_METHODS:
+        if method_name(original) in spec.KERAS1_LOG_ARG_METHODS:
             return drop_kwargs(updated, spec.KERAS1_TRAINING_LOG_ARGS)
         full = self.names.resolve(original.func) or ""
         if full.endswith("set_image_dim_ordering") and self._backend(full):
