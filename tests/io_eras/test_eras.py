@@ -84,6 +84,14 @@ def _tiers(manifest):
 _TIER_MARKS = {"cover": [pytest.mark.eras_cover], "full": [pytest.mark.eras_full]}
 
 
+#: ``(era, case) -> (backend, reason)``: known gaps of one backend only (strict xfails there).
+_JAX_MHA = ("Keras 3.15's MultiHeadAttention on JAX (jax 0.10.2) fails this file's attention in its call (TypeError "
+            "'cannot reshape array of shape (6, 4, 2, 1, 3) into shape (6, 4, 2, 2)' inside "
+            "jax.nn.dot_product_attention's path); it loads, predict raises; TensorFlow and PyTorch match")
+BACKEND_GAPS = {("tf_keras2_4", "multi_head_attention"): ("jax", _JAX_MHA),
+                ("tf_keras2_14", "multi_head_attention"): ("jax", _JAX_MHA)}
+
+
 def _cases(expect, kind="model"):
     params = []
     for era, manifest in MANIFESTS.items():
@@ -93,6 +101,9 @@ def _cases(expect, kind="model"):
                 marks = list(_TIER_MARKS.get(tiers.get(case["name"]), []))
                 if (era, case["name"]) in KNOWN_GAPS:
                     marks.append(pytest.mark.xfail(reason=KNOWN_GAPS[(era, case["name"])], strict=True))
+                backend, reason = BACKEND_GAPS.get((era, case["name"]), (None, None))
+                if backend == keras.backend.backend():
+                    marks.append(pytest.mark.xfail(reason=reason, strict=True))
                 params.append(pytest.param(era, case, id="%s/%s" % (era, case["name"]), marks=marks))
     return params
 
