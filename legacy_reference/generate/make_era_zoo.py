@@ -916,26 +916,20 @@ def attention_decoder_class():
                      kernel_constraint=None, bias_constraint=None, **kwargs):
             kwargs.setdefault("return_sequences", True)
             super(AttentionDecoder, self).__init__(name=name, **kwargs)
-            self.units = units
-            self.output_dim = output_dim
-            self.return_probabilities = return_probabilities
+            self.units, self.output_dim, self.return_probabilities = units, output_dim, return_probabilities
             self.activation = activations.get(activation)        # kept, never applied: tanh is fixed
-            self.kernel_initializer = initializers.get(kernel_initializer)
-            self.recurrent_initializer = initializers.get(recurrent_initializer)
-            self.bias_initializer = initializers.get(bias_initializer)
-            self.kernel_regularizer = regularizers.get(kernel_regularizer)
-            self.recurrent_regularizer = regularizers.get(kernel_regularizer)   # no argument of its own
-            self.bias_regularizer = regularizers.get(bias_regularizer)
-            self.activity_regularizer = regularizers.get(activity_regularizer)
-            self.kernel_constraint = constraints.get(kernel_constraint)
-            self.recurrent_constraint = constraints.get(kernel_constraint)     # likewise
-            self.bias_constraint = constraints.get(bias_constraint)
+            # What each role of weight is made with: (initializer, regularizer, constraint). The
+            # recurrent role takes the kernel's regularizer and constraint (no arguments of its own).
+            self.role_options = {
+                "kernel": (kernel_initializer, kernel_regularizer, kernel_constraint),
+                "recurrent": (recurrent_initializer, kernel_regularizer, kernel_constraint),
+                "bias": (bias_initializer, bias_regularizer, bias_constraint)}
+            self.role_options = {role: (initializers.get(i), regularizers.get(r), constraints.get(c))
+                                 for role, (i, r, c) in self.role_options.items()}
+            self.activity_regularizer = None if activity_regularizer is None else regularizers.get(activity_regularizer)
 
         def _new_weight(self, role, name, shape):
-            init, reg, con = {"kernel": (self.kernel_initializer, self.kernel_regularizer, self.kernel_constraint),
-                              "recurrent": (self.recurrent_initializer, self.recurrent_regularizer,
-                                            self.recurrent_constraint),
-                              "bias": (self.bias_initializer, self.bias_regularizer, self.bias_constraint)}[role]
+            init, reg, con = self.role_options[role]
             value = self.add_weight(name=name, shape=shape, initializer=init, regularizer=reg, constraint=con)
             setattr(self, name, value)
 
@@ -984,9 +978,9 @@ def attention_decoder_class():
                                   input_length=K.int_shape(encoded)[1])
             return outputs
 
-        def compute_output_shape(self, input_shape):
-            width = input_shape[1] if self.return_probabilities else self.output_dim
-            return (input_shape[0], input_shape[1], width)
+        def compute_output_shape(self, shape_in):
+            batch, steps = shape_in[0], shape_in[1]
+            return (batch, steps, steps if self.return_probabilities else self.output_dim)
 
         def get_config(self):
             config = super(AttentionDecoder, self).get_config()
