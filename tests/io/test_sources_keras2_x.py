@@ -12,6 +12,7 @@ import pytest
 
 from compat_attention import errors, load_legacy_weights
 from compat_attention._keras.flavour import keras
+from compat_attention._keras.ops import ops
 from compat_attention.io import cudnn
 from compat_attention.io.h5file import read_legacy_file
 from compat_attention.io.loader import pick_source
@@ -150,7 +151,7 @@ def test_a_converted_cudnn_lstm_computes_cudnn_s_numbers():
     layer = keras.layers.LSTM(3)
     layer.build((None, 4, 2))
     layer.set_weights(cudnn.to_plain("LSTM", arrays))
-    got = np.asarray(layer(x))
+    got = ops.convert_to_numpy(layer(x))
     assert np.abs(got - _cudnn_lstm_numpy(x.astype(np.float64), *arrays)).max() < 1e-5
 
 
@@ -165,7 +166,7 @@ def test_load_legacy_weights_converts_cudnn_weights_into_plain_layers(era):
     defaults (sigmoid gates, GRU reset_after=True): the stack's own outputs."""
     stored = np.load(os.path.join(ERAS, era, "weights_cudnn_io.npz"))
     model = load_legacy_weights(_cudnn_target(), os.path.join(ERAS, era, "weights_cudnn_weights.h5"))
-    assert np.abs(np.asarray(model(stored["x0"])) - stored["y0"]).max() <= 1e-5
+    assert np.abs(ops.convert_to_numpy(model(stored["x0"])) - stored["y0"]).max() <= 1e-5
 
 
 def test_a_cudnn_gru_into_a_gru_without_reset_after_is_refused_naming_the_setting():
