@@ -96,6 +96,12 @@ BACKEND_GAPS = {("tf_keras2_4", "multi_head_attention"): ("jax", _JAX_MHA),
                     "input of size [6, 5, 6]'): predict raises; TensorFlow and JAX match"))}
 
 
+#: Known gaps of Keras 3.5 on PyTorch (the torch_old env) only: Keras 3.15 on PyTorch matches.
+KERAS_3_5_TORCH_GAPS = {("keras1_2", "conv2d_stack_tf"): (
+    "SILENTLY WRONG on Keras 3.5 + PyTorch (max abs diff 1.38 in CI's torch_old env; Keras 3.15 on PyTorch, "
+    "TensorFlow and JAX match): cause not found yet; `pip install --upgrade keras` fixes it")}
+
+
 def _cases(expect, kind="model"):
     params = []
     for era, manifest in MANIFESTS.items():
@@ -106,6 +112,9 @@ def _cases(expect, kind="model"):
                 if (era, case["name"]) in KNOWN_GAPS:
                     marks.append(pytest.mark.xfail(reason=KNOWN_GAPS[(era, case["name"])], strict=True))
                 backend, reason = BACKEND_GAPS.get((era, case["name"]), (None, None))
+                if (era, case["name"]) in KERAS_3_5_TORCH_GAPS and keras.backend.backend() == "torch" and \
+                        keras.__version__.startswith("3.5."):
+                    backend, reason = "torch", KERAS_3_5_TORCH_GAPS[(era, case["name"])]
                 if backend == keras.backend.backend():
                     marks.append(pytest.mark.xfail(reason=reason, strict=True))
                 params.append(pytest.param(era, case, id="%s/%s" % (era, case["name"]), marks=marks))
