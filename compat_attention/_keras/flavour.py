@@ -138,3 +138,10 @@ def register_serializable(name=None):
     """Register a class or function under the ``compat_attention`` package name."""
     return keras.utils.register_keras_serializable(package=PACKAGE, name=name)
 
+
+def register_legacy_subclass(cls, base, doc):
+    """Name ``cls`` (a subclass a factory made of Keras' ``base``) ``Legacy<Base>``, give it ``doc``
+    (``%s``: the base's name) and register it (``register_serializable``): one rule for every such class."""
+    cls.__name__ = cls.__qualname__ = "Legacy" + base.__name__
+    cls.__doc__ = doc % base.__name__
+    return register_serializable(name=cls.__name__)(cls)

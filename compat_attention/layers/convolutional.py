@@ -11,7 +11,7 @@
 """
 
 from .._keras import keras_ops
-from .._keras.flavour import keras, register_serializable
+from .._keras.flavour import keras, register_legacy_subclass, register_serializable
 
 kops = keras_ops.ops
 
@@ -51,10 +51,9 @@ def _channels_last_inside(base):
             config["data_format"] = self.stored_format
             return config
 
-    ChannelsFirst.__name__ = ChannelsFirst.__qualname__ = "Legacy" + base.__name__
-    ChannelsFirst.__doc__ = ("Keras 2.2+'s ``%s``, ``data_format='channels_first'`` computed channels last between "
-                             "two transposes, as standalone Keras did (see the module)." % base.__name__)
-    return register_serializable(name=ChannelsFirst.__name__)(ChannelsFirst)
+    return register_legacy_subclass(ChannelsFirst, base, "Keras 2.2+'s ``%s``, ``data_format='channels_first'`` "
+                                    "computed channels last between two transposes, as standalone Keras did (see "
+                                    "the module).")
 
 
 LegacyConv1D = _channels_last_inside(keras.layers.Conv1D)

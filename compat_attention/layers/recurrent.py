@@ -10,7 +10,7 @@ the class names are registered, and files converted by this package name them.
 
 import inspect
 
-from .._keras.flavour import CAN_UNROLL_MASKED_BACKWARDS, keras, register_serializable
+from .._keras.flavour import CAN_UNROLL_MASKED_BACKWARDS, keras, register_legacy_subclass
 
 __all__ = ["LegacyGRU", "LegacyLSTM", "LegacySimpleRNN"]
 
@@ -51,10 +51,9 @@ def _legacy_recurrent(base):
             config["ignore_mask"] = self.ignore_mask
             return config
 
-    Legacy.__name__ = Legacy.__qualname__ = "Legacy" + base.__name__
-    Legacy.__doc__ = ("Keras 2.0.8's ``%s``: masked steps repeat the last output, in either direction "
-                      "and inside a ``Bidirectional``; ``ignore_mask=True`` ignores the mask." % base.__name__)
-    return register_serializable(name=Legacy.__name__)(Legacy)
+    return register_legacy_subclass(Legacy, base, "Keras 2.0.8's ``%s``: masked steps repeat the last output, in "
+                                    "either direction and inside a ``Bidirectional``; ``ignore_mask=True`` ignores "
+                                    "the mask.")
 
 
 LegacyLSTM = _legacy_recurrent(keras.layers.LSTM)
