@@ -36,6 +36,7 @@ import numpy as np
 from .. import errors
 from .._keras import optimizers as slots
 from .._keras.flavour import keras
+from ..legacy import optimizers as legacy_optimizers
 from .boundary import wrapped
 
 #: Keras 2.0.8 (and Keras 1) optimizer classes whose hyperparameters and state are restored.
@@ -91,7 +92,7 @@ def compile_model(model, legacy, custom_objects=None):
         restore_slots(model, optimizer, class_name, legacy.optimizer_weights, legacy.path,
                       state=None if state is None else lambda variables: state(legacy, class_name, variables))
         if class_name == "Nadam" and legacy.optimizer_weights:
-            restore_momentum_schedule(optimizer, optimizer_config["config"])
+            restore_momentum_schedule(optimizer, optimizer_config["config"], model.trainable_variables)
 
 
 # -- loss and metric names ----------------------------------------------------------------------
@@ -225,8 +226,8 @@ def make_optimizer(optimizer_config):
     if learning_rate is not None:
         decay = float(config.get("decay") or 0.0)
         kwargs["learning_rate"] = slots.inverse_time_decay(learning_rate, decay) if decay > 0 else learning_rate
-    if optimizer_config["class_name"] == "Nadam":  # Keras 1/2.0: momentum schedule 0.96 ** (t * schedule_decay)
-        return (slots.LegacyNadam or cls)(schedule_decay=config.get("schedule_decay", 0.004), **kwargs)
+    if optimizer_config["class_name"] == "Nadam":  # Keras 1-2.3: momentum schedule 0.96 ** (t * schedule_decay)
+        return legacy_optimizers.Nadam(schedule_decay=config.get("schedule_decay", 0.004), **kwargs)
     return cls(**kwargs)
 
 
@@ -254,7 +255,7 @@ def split_optimizer_weights(class_name, stored, count):
     return iterations, {role: arrays[i * count:(i + 1) * count] for i, role in enumerate(roles)}
 
 
-def restore_momentum_schedule(optimizer, config):
+def restore_momentum_schedule(optimizer, config, variables):
     """Set Nadam's momentum schedule, which Keras 1 and 2.0 did not save, from the restored iteration count.
 
     Keras 1.2 and 2.0 kept the product ``prod_{t=1..iterations} beta_1 * (1 - 0.5 * 0.96 ** (t *
@@ -265,7 +266,8 @@ def restore_momentum_schedule(optimizer, config):
     beta_1 = float(config.get("beta_1", 0.9))
     steps = int(np.asarray(optimizer.iterations))
     product = float(np.prod([beta_1 * (1.0 - 0.5 * 0.96 ** (t * decay)) for t in range(1, steps + 1)]))
-    slots.set_momentum_schedule(optimizer, product)
+    for schedule in slots.slot_variables(optimizer, "Nadam", "m_schedule", variables):
+        schedule.assign(product)
 
 
 def restore_slots(model, optimizer, class_name, stored, path, state=None):
