@@ -10,6 +10,7 @@
    ``resources.RESOURCES``: the layer classes, and the parameters the sizes need against the stored
    weights and the cap; then the source's own checks (``Source.checks``);
 4. ``Source.rewrites`` (``RewriteSet.plan``): the source's named config rewrites, one per legacy fact;
+   ``resources.COMPUTED`` on the result: no layer the running Keras computes otherwise;
 5. ``build.build_model``: layers from the rewritten configs (``Lambda`` refused unless the caller
    opted in), wired as the file says;
 6. the weights: ``build.assign_weights`` (an ``.h5``'s arrays, count and shapes checked first), or
@@ -27,7 +28,7 @@ from . import archive
 from .boundary import wrapped
 from .build import LayerFactory, assign_weights, build_model
 from .h5file import read_legacy_file, unsupported_version
-from .resources import check_resources
+from .resources import check_computed, check_resources
 from .sources import attention_package, keras1_2, keras2_0, keras2_1, keras2_2, tf_keras1, tf_keras2
 from .structure import check_structure
 from .targets import check_targets
@@ -134,6 +135,7 @@ def load(path, source=None, compile=False, custom_objects=None, allow_lambda=Fal
         for check in source.checks:
             check(subject)
         config, _ = source.rewrites.plan(legacy.model_config, legacy)
+        check_computed(legacy.path, config)
         model = build_model(config, LayerFactory(legacy.path, source, custom_objects, allow_lambda))
         if legacy.format == "h5":
             assign_weights(model, legacy, by_name=True)

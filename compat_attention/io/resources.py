@@ -6,9 +6,11 @@
   variable ``COMPAT_ATTENTION_MAX_PARAMETERS``).
 * Stored sizes: ``check_stored_size``, called by the file readers with each weight's HDF5 shape
   before its array is read.
-* ``RESOURCES`` (run by the loader after ``structure.STRUCTURE``): every layer class known, the
-  parameters the declared sizes need within what the file stores and within the cap, and no layer
-  the running Keras would compute otherwise than the file's Keras did.
+* ``RESOURCES`` (run by the loader after ``structure.STRUCTURE``): every layer class known, and the
+  parameters the declared sizes need within what the file stores and within the cap;
+* ``COMPUTED`` (run by the loader on the config as the source's rewrites left it, before anything is
+  built, so that every era's names and keys arrive as today's): no layer the running Keras would
+  compute otherwise than the file's Keras did.
 
 A violation raises ``ResourceLimitError`` (sizes), ``UnknownLayerError`` (classes) or
 ``UnsupportedVersionError`` (what this Keras computes otherwise), one line naming the file, the
@@ -28,7 +30,7 @@ from ..decoder.cell import weight_shapes as attention_decoder_weight_shapes
 from ..layers.package_attention import kernel_shapes as package_attention_kernel_shapes
 from .boundary import DAMAGED
 from .build import known_class, topological_order
-from .structure import check
+from .structure import Subject, check
 
 MAX_PARAMETERS = 100 * 1000 * 1000
 MAX_PARAMETERS_ENV = "COMPAT_ATTENTION_MAX_PARAMETERS"
@@ -230,6 +232,11 @@ def _strides(config):
     return list(strides) if isinstance(strides, (list, tuple)) else [strides]
 
 
+def _base_class(class_name):
+    """A rewritten config's class as Keras names it (``LegacyConv2DTranspose`` computes as ``Conv2DTranspose``)."""
+    return class_name[len("Legacy"):] if class_name.startswith("Legacy") else class_name
+
+
 @check("Keras 3.5.0-3.14.0 on the torch backend shift a transposed convolution with padding='same' and a "
        "stride > 1 by one pixel (flavour.TRANSPOSED_CONV_SAME_PADDING_EXACT); such a file is refused there "
        "rather than loaded with wrong numbers.")
@@ -238,7 +245,7 @@ def transposed_conv_same_padding_exact(subject):
         return
     for position, class_name, config, _ in subject.nodes:
         strides = _strides(config)
-        if (class_name in TRANSPOSED_CONV_CLASSES and str(config.get("padding", "valid")).lower() == "same"
+        if (_base_class(class_name) in TRANSPOSED_CONV_CLASSES and str(config.get("padding", "valid")).lower() == "same"
                 and any(isinstance(s, int) and s > 1 for s in strides)):
             subject.fail("%s %r with padding='same' and strides %s: %s computes it shifted by one pixel, "
                          "not as Keras 2.0.8 did" % (class_name, config.get("name"), strides, flavour.describe()),
@@ -247,4 +254,18 @@ def transposed_conv_same_padding_exact(subject):
 
 
 #: The resource checks, in the order they run (after ``structure.STRUCTURE``).
-RESOURCES = (layer_classes_known, parameters_within_stored_weights, transposed_conv_same_padding_exact)
+RESOURCES = (layer_classes_known, parameters_within_stored_weights)
+
+#: The checks of what the running Keras computes, run on the rewritten config (``check_computed``).
+COMPUTED = (transposed_conv_same_padding_exact,)
+
+
+def check_computed(path, config):
+    """The ``COMPUTED`` checks on a model config the source's rewrites produced (today's class names and keys).
+
+    Raises:
+        UnsupportedVersionError: a layer the running Keras computes otherwise than the file's Keras did.
+    """
+    subject = Subject(path, config)
+    for fn in COMPUTED:
+        fn(subject)

@@ -1,7 +1,10 @@
 """``resources.transposed_conv_same_padding_exact``: where the running Keras computes a transposed
 convolution with padding='same' and a stride > 1 shifted by one pixel (Keras 3.5.0-3.14.0 on torch,
 ``flavour.TRANSPOSED_CONV_SAME_PADDING_EXACT`` False), a file holding one is refused in one typed
-line; elsewhere it loads. The capability is patched, so every environment runs both sides.
+line, whatever era wrote it (the check reads the config as the source's rewrites left it: a Keras 1
+``Deconvolution2D(subsample=(2, 2), border_mode='same')`` was loaded with numbers 1.38 off on Keras 3.5
++ PyTorch while the check read only Keras 2's names); elsewhere it loads. The capability is patched,
+so every environment runs both sides.
 """
 
 import os
@@ -13,8 +16,9 @@ from compat_attention._keras import flavour
 from compat_attention.io import resources
 from compat_attention.io.structure import Subject
 
-ZOO = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
-                   "legacy_reference", "zoo")
+REFERENCE = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                         "legacy_reference")
+ZOO = os.path.join(REFERENCE, "zoo")
 
 
 def _model(class_name="Conv2DTranspose", padding="same", strides=(2, 2), wrapper=None):
@@ -29,13 +33,14 @@ def _check(model_config):
     resources.transposed_conv_same_padding_exact(Subject("m.h5", model_config))
 
 
-def test_the_check_runs_with_the_loaders_resource_checks():
-    assert resources.transposed_conv_same_padding_exact in resources.RESOURCES
+def test_the_check_runs_on_the_rewritten_config():
+    assert resources.COMPUTED == (resources.transposed_conv_same_padding_exact,)
+    assert resources.transposed_conv_same_padding_exact not in resources.RESOURCES
 
 
 @pytest.mark.parametrize("model_config", [
     _model(), _model("Conv3DTranspose", strides=(1, 2, 1)), _model("Conv1DTranspose", strides=(2,)),
-    _model(wrapper="TimeDistributed")], ids=["2d", "3d", "1d", "wrapped"])
+    _model(wrapper="TimeDistributed"), _model("LegacyConv2DTranspose")], ids=["2d", "3d", "1d", "wrapped", "legacy"])
 def test_refused_where_this_keras_shifts_it(monkeypatch, model_config):
     monkeypatch.setattr(flavour, "TRANSPOSED_CONV_SAME_PADDING_EXACT", False)
     with pytest.raises(errors.UnsupportedVersionError) as caught:
@@ -64,3 +69,16 @@ def test_load_refuses_the_zoo_file_before_building(monkeypatch):
     with pytest.raises(errors.UnsupportedVersionError) as caught:
         load_legacy_model(path)
     assert str(caught.value).startswith(path) and "Conv2DTranspose 'conv2d_transpose_1'" in str(caught.value)
+
+
+@pytest.mark.parametrize("era_file,layer", [
+    ("eras/keras1_2/conv2d_stack_tf.h5", "Conv2DTranspose 'deconvolution2d_1'"),
+    ("eras/keras2_3/conv2d_stack.h5", "Conv2DTranspose 'conv2d_transpose_1'")], ids=["keras1_2", "keras2_3"])
+def test_load_refuses_every_eras_file(monkeypatch, era_file, layer):
+    path = os.path.join(REFERENCE, era_file)
+    monkeypatch.setattr(flavour, "TRANSPOSED_CONV_SAME_PADDING_EXACT", False)
+    with pytest.raises(errors.UnsupportedVersionError) as caught:
+        load_legacy_model(path)
+    assert str(caught.value).startswith(path) and layer in str(caught.value)
+    monkeypatch.setattr(flavour, "TRANSPOSED_CONV_SAME_PADDING_EXACT", True)
+    assert load_legacy_model(path) is not None
