@@ -66,10 +66,10 @@ KNOWN_GAPS = {
 
 
 def _tiers(manifest):
-    """``case name -> tier`` for an era's cases that load (the CI budget runs every case on keras3 and
-    tf214 only): ``"smoke"``, the case with the most layer classes (every env); ``"cover"``, the cases
-    that, in manifest order, each bring a class no earlier one had (the principal envs: every class of
-    every era on every backend); ``"full"``, the rest."""
+    """``case name -> tier`` for an era's cases that load (the CI budget runs every case on keras3
+    only): ``"smoke"``, the case with the most layer classes (every env); ``"cover"``, the cases
+    that, in manifest order, each bring a class no earlier one had (tf214, jax, torch: every class of
+    every era on every backend and on the Keras 2 line); ``"full"``, the rest."""
     loading = [case for case in manifest["cases"] if case["expect"] == "match"]
     if not loading:
         return {}
