@@ -17,9 +17,11 @@ _SLOTS = {
     "Nadam": (("m", "_momentums", "m"), ("v", "_velocities", "v")),
 }
 
-#: Slots that only some files store, not in ``slot_roles``: Keras 2.1-2.3's AMSGrad ``vhat`` (restored where the
-#: file's Adam had ``amsgrad=True``, then the running Adam keeps them too).
-_OPTIONAL_SLOTS = {"Adam": (("vhat", "_velocity_hats", "vhat"),)}
+#: Slots that only some files store, not in ``slot_roles``: Keras 2.1-2.3's and tf.keras's AMSGrad ``vhat`` (restored
+#: where the file's Adam had ``amsgrad=True``, then the running Adam keeps them too); tf.keras's RMSprop ``momentum``
+#: and centered ``mg`` (where its config had momentum > 0 or ``centered=True``, which the running RMSprop is given).
+_OPTIONAL_SLOTS = {"Adam": (("vhat", "_velocity_hats", "vhat"),),
+                   "RMSprop": (("momentum", "_momentums", "momentum"), ("mg", "_average_gradients", "mg"))}
 
 
 #: Whether the running Keras's optimizers are tf.keras 2.8-2.10's ``OptimizerV2`` (read from the class:
@@ -62,3 +64,10 @@ def slot_variables(optimizer, class_name, role, variables):
 def inverse_time_decay(learning_rate, decay):
     """Keras 2.0.8's ``decay``: ``lr / (1 + decay * iterations)``, as a schedule."""
     return keras.optimizers.schedules.InverseTimeDecay(learning_rate, decay_steps=1, decay_rate=decay)
+
+
+def set_momentum_product(optimizer, product):
+    """Set a built Nadam's product of its momentum schedule where the running Keras keeps one (Keras 3 and
+    tf.keras 2.11+: ``_u_product``; OptimizerV2's Nadam computes another schedule and is left as it is)."""
+    if hasattr(optimizer, "_u_product"):
+        optimizer._u_product.assign(product)

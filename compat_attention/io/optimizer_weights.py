@@ -1,4 +1,4 @@
-"""The optimizer state standalone Keras 2 saved under ``optimizer_weights``, read by role.
+"""The optimizer state Keras 2 and tf.keras saved under ``optimizer_weights``, read by role.
 
 Standalone Keras 2 (2.0.x to 2.3.x) saved ``optimizer.weights``: for most classes the iteration
 count first (a scalar named ``<Class>/iterations:0``), then each slot kind for every trainable
@@ -146,4 +146,91 @@ def keras_2_1_to_2_3_state(legacy, class_name, variables):
     _, by_role = split_optimizer_weights(class_name, slots, count, roles)
     if "vhat" in by_role and not adam_amsgrad(legacy):
         by_role.pop("vhat")  # amsgrad=False: K.zeros(1) per weight, never read nor updated
+    return iterations, by_role
+
+
+# -- tf.keras (TensorFlow 1.x and 2.x) ---------------------------------------------------------------
+
+#: tf.keras's slot names, per class, to the roles: OptimizerV2's (TF 1.13-2.10, and ``legacy`` optimizers
+#: after) and those of the optimizers of tf.keras 2.11-2.15 (``Custom>Adam`` in the training config).
+TF_KERAS_SLOTS = {
+    "SGD": {"momentum": "moment", "m": "moment"},
+    "RMSprop": {"rms": "a", "velocity": "a", "momentum": "momentum", "mg": "mg", "average_gradient": "mg"},
+    "Adagrad": {"accumulator": "a"},
+    "Adadelta": {"accum_grad": "a", "accumulated_grad": "a", "accum_var": "delta", "accumulated_delta_var": "delta"},
+    "Adam": {"m": "m", "v": "v", "vhat": "vhat"},
+    "Adamax": {"m": "m", "v": "u", "u": "u"},
+    "Nadam": {"m": "m", "v": "v"},
+}
+
+#: The iteration count's name: OptimizerV2's ``[training/]<Class>/iter:0``, tf.keras 2.11+'s ``iteration:0``.
+_TF_KERAS_ITERATIONS = re.compile(r"(?:^|/)(iter|iteration)(?::\d+)?$")
+#: OptimizerV2 Nadam's product of the momentum schedule: rebuilt from the iteration count (as for Keras 1-2.3).
+_TF_KERAS_SCHEDULE = re.compile(r"(?:^|/)momentum_cache(?::\d+)?$")
+
+
+def _tf_keras_slot(name, modern):
+    """The slot kind in a stored name: ``Adam/m/dense/kernel:0`` (tf.keras 2.11+) or ``training/Adam/dense/kernel/m:0``."""
+    parts = re.sub(r":\d+$", "", name).split("/")
+    if modern:
+        return parts[1] if len(parts) > 2 else None
+    return parts[-1] if len(parts) > 2 else None
+
+
+def tf_keras_state(legacy, class_name, variables):
+    """The optimizer state tf.keras saved, by role (``Source.optimizer_state``'s answer).
+
+    tf.keras stored ``optimizer.weights``: the iteration count first (``iter``; ``iteration`` from
+    2.11), Nadam's ``momentum_cache`` scalar under OptimizerV2 (rebuilt here from the count, as
+    ``training.restore_momentum_schedule`` does for every era), then the slots, each named with its kind
+    and its variable (OptimizerV2: every variable's ``m``, then every variable's ``v``; 2.11+: variable by
+    variable). The slots of each kind keep the order of the model's trainable weights.
+
+    Args:
+        legacy: the ``LegacyFile``.
+        class_name: the optimizer class (not one of ``TF_KERAS_SLOTS``: nothing restored, a warning).
+        variables: the model's trainable variables.
+
+    Returns:
+        ``(iterations or None, {role: [array per variable]})``; ``(None, {})`` with a warning where the file
+        holds a slot kind this table does not know.
+
+    Raises:
+        WeightMismatchError: the stored slots do not fit ``variables``.
+
+    Example:
+
+    >>> import numpy as np
+    >>> from types import SimpleNamespace
+    >>> names = ["iteration:0", "Adam/m/d/kernel:0", "Adam/v/d/kernel:0", "Adam/m/d/bias:0", "Adam/v/d/bias:0"]
+    >>> legacy = SimpleNamespace(path="m.h5", optimizer_weights=[(n, np.zeros(())) for n in names])
+    >>> iterations, by_role = tf_keras_state(legacy, "Adam", ["kernel", "bias"])
+    >>> sorted(by_role), len(by_role["m"])
+    (['m', 'v'], 2)
+    """
+    stored = list(legacy.optimizer_weights)
+    if class_name not in TF_KERAS_SLOTS:
+        warnings.warn("%s: the %s optimizer's state is not restored (only %s); training starts with fresh slots"
+                      % (legacy.path, class_name, ", ".join(TF_KERAS_SLOTS)))
+        return None, {}
+    iterations, modern, by_role, unknown = None, False, {}, []
+    for name, array in stored:
+        found = _TF_KERAS_ITERATIONS.search(name)
+        if found and array.shape == ():
+            iterations, modern = int(array), found.group(1) == "iteration"
+            continue
+        if _TF_KERAS_SCHEDULE.search(name) and array.shape == ():
+            continue
+        role = TF_KERAS_SLOTS[class_name].get(_tf_keras_slot(name, modern))
+        if role is None:
+            unknown.append(name)
+        else:
+            by_role.setdefault(role, []).append(array)
+    if unknown:
+        warnings.warn("%s: the %s optimizer's slots %s have no counterpart in the optimizer compile=True builds (the "
+                      "training config's other settings); training starts with fresh slots"
+                      % (legacy.path, class_name, ", ".join(unknown[:3])))
+        return None, {}
+    if any(len(arrays) != len(variables) for arrays in by_role.values()):
+        raise state_does_not_fit(legacy.path, class_name, stored, len(variables))
     return iterations, by_role

@@ -295,6 +295,41 @@ def optimizer_custom_prefix(training_config):
     return False
 
 
+def _metric_by_name(metric):
+    """A serialized ``MeanMetricWrapper`` as the name it was compiled with; anything else as it is."""
+    if isinstance(metric, dict) and metric.get("class_name") == "MeanMetricWrapper" and \
+            isinstance(metric.get("config"), dict) and isinstance(metric["config"].get("name"), str):
+        return metric["config"]["name"]
+    return metric
+
+
+@training_rewrite("tf.keras 2.13+ saved the metrics of a one-output model as a list per output ([[...]]), and a metric "
+                  "compiled by name or function as a serialized MeanMetricWrapper (name 'accuracy', fn "
+                  "'categorical_accuracy'), which Keras 3 cannot rebuild: each becomes the name it was compiled with.")
+def metrics_by_name(training_config):
+    metrics = training_config.get("metrics")
+    if not isinstance(metrics, list):
+        return False
+    changed = False
+    if len(metrics) == 1 and isinstance(metrics[0], list):
+        metrics, changed = metrics[0], True
+    named = [[_metric_by_name(x) for x in m] if isinstance(m, list) else _metric_by_name(m) for m in metrics]
+    changed = changed or named != metrics
+    training_config["metrics"] = named
+    return changed
+
+
+@training_rewrite("tf.keras's OptimizerV2 Nadam (TensorFlow 1.13-2.10) saved its schedule_decay as 'decay': its momentum "
+                  "was 0.96 ** (t * decay), its learning rate never decayed.")
+def nadam_decay_is_its_schedule_decay(training_config):
+    optimizer = training_config.get("optimizer_config")
+    config = optimizer.get("config") if isinstance(optimizer, dict) and optimizer.get("class_name") == "Nadam" else None
+    if not isinstance(config, dict) or "decay" not in config or "schedule_decay" in config:
+        return False
+    config["schedule_decay"] = config.pop("decay")
+    return True
+
+
 # -- Keras 1 and Keras 2.0.x: the Keras 1 layers Keras 2.0-2.1 kept in keras.legacy ------------------
 
 #: Keras 1's argument names of its dense layers and Keras 2's (Keras 2.0.8's ``legacy_dense_support``).

@@ -37,6 +37,7 @@ from .. import errors
 from .._keras import optimizers as slots
 from .._keras.flavour import keras
 from ..legacy import optimizers as legacy_optimizers
+from . import optimizer_weights
 from .boundary import wrapped
 
 #: Keras 2.0.8 (and Keras 1) optimizer classes whose hyperparameters and state are restored.
@@ -45,7 +46,7 @@ RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD", "Adadelta", "Adamax", "Nadam")
 #: Keras 2.0.8 config keys passed on as they are, per restored class (``lr`` and ``decay`` apart).
 _HYPER = {
     "Adam": ("beta_1", "beta_2", "epsilon", "amsgrad"),  # amsgrad: Keras 2.1+
-    "RMSprop": ("rho", "epsilon"),
+    "RMSprop": ("rho", "epsilon", "momentum", "centered"),  # momentum, centered: tf.keras
     "Adagrad": ("epsilon",),
     "SGD": ("momentum", "nesterov"),
     "Adadelta": ("rho", "epsilon"),
@@ -226,48 +227,34 @@ def make_optimizer(optimizer_config):
     if learning_rate is not None:
         decay = float(config.get("decay") or 0.0)
         kwargs["learning_rate"] = slots.inverse_time_decay(learning_rate, decay) if decay > 0 else learning_rate
-    if optimizer_config["class_name"] == "Nadam":  # Keras 1-2.3: momentum schedule 0.96 ** (t * schedule_decay)
+    if optimizer_config["class_name"] == "Nadam" and "schedule_decay" in config:
+        # Keras 1-2.3 and OptimizerV2 (the tf.keras sources name its 'decay' so): momentum 0.96 ** (t * schedule_decay)
         return legacy_optimizers.Nadam(schedule_decay=config.get("schedule_decay", 0.004), **kwargs)
     return cls(**kwargs)
 
 
 # -- the optimizer's state ----------------------------------------------------------------------
 
-def split_optimizer_weights(class_name, stored, count):
-    """The stored optimizer weights as ``(iterations or None, {role: [array per variable]})``.
-
-    Args:
-        class_name: the optimizer class (one of ``RESTORED``).
-        stored: ``[(name, array)]`` in file order (``LegacyFile.optimizer_weights``).
-        count: the number of trainable variables.
-
-    Returns:
-        The iteration count (None when not stored) and the slots per role (``_keras.optimizers``'
-        roles: Adam's ``m`` and ``v``, ...), or None when the count does not fit.
-    """
-    iterations = None
-    if stored and stored[0][1].shape == () and "iterations" in stored[0][0]:
-        iterations, stored = int(stored[0][1]), stored[1:]
-    roles = slots.slot_roles(class_name)
-    if len(stored) != count * len(roles):
-        return iterations, None
-    arrays = [a for _, a in stored]
-    return iterations, {role: arrays[i * count:(i + 1) * count] for i, role in enumerate(roles)}
-
-
 def restore_momentum_schedule(optimizer, config, variables):
-    """Set Nadam's momentum schedule, which Keras 1 and 2.0 did not save, from the restored iteration count.
+    """Set Nadam's product of its momentum schedule, which most eras did not save, from the restored iteration count.
 
-    Keras 1.2 and 2.0 kept the product ``prod_{t=1..iterations} beta_1 * (1 - 0.5 * 0.96 ** (t *
-    schedule_decay))`` (``m_schedule``) out of the optimizer's weights: a reloaded Nadam restarted it at 1
-    (its next step then differs by 4.6e-3 on the era's file); rebuilt from ``iterations`` it is exact.
+    Keras 1.2-2.3 and tf.keras's OptimizerV2 (TensorFlow 1.13-2.10) take the momentum at update ``t`` as
+    ``beta_1 * (1 - 0.5 * 0.96 ** (t * schedule_decay))`` (``compat_attention.legacy.optimizers.Nadam``),
+    tf.keras 2.11+ as ``beta_1 * (1 - 0.5 * 0.96 ** t)`` (the running Keras's own Nadam); each update reads
+    the product of the momenta so far. Keras 1.2 and 2.0 kept that product out of the optimizer's weights: a
+    reloaded Nadam restarted it at 1 (its next step then differs by 4.6e-3 on the era's file); rebuilt
+    from ``iterations`` it is exact.
     """
-    decay = config.get("schedule_decay", 0.004)
     beta_1 = float(config.get("beta_1", 0.9))
     steps = int(np.asarray(optimizer.iterations))
-    product = float(np.prod([beta_1 * (1.0 - 0.5 * 0.96 ** (t * decay)) for t in range(1, steps + 1)]))
-    for schedule in slots.slot_variables(optimizer, "Nadam", "m_schedule", variables):
-        schedule.assign(product)
+    if isinstance(optimizer, legacy_optimizers.Nadam):
+        decay = optimizer.schedule_decay
+        product = float(np.prod([beta_1 * (1.0 - 0.5 * 0.96 ** (t * decay)) for t in range(1, steps + 1)]))
+        for schedule in slots.slot_variables(optimizer, "Nadam", "m_schedule", variables):
+            schedule.assign(product)
+    else:
+        slots.set_momentum_product(optimizer, float(np.prod([beta_1 * (1.0 - 0.5 * 0.96 ** t)
+                                                             for t in range(1, steps + 1)])))
 
 
 def restore_slots(model, optimizer, class_name, stored, path, state=None):
@@ -298,7 +285,7 @@ def restore_slots(model, optimizer, class_name, stored, path, state=None):
                       "training starts with fresh slots" % path)
         return
     else:
-        iterations, by_role = split_optimizer_weights(class_name, stored, len(variables))
+        iterations, by_role = optimizer_weights.split_optimizer_weights(class_name, stored, len(variables))
     if by_role is None:
         raise errors.WeightMismatchError(
             path, "stores %d %s optimizer weights, which do not fit the model's %d trainable weights"

@@ -169,6 +169,33 @@ def test_optimizer_custom_prefix():
     _unchanged(rewrites.optimizer_custom_prefix, {"loss": "mse"})
 
 
+def test_nadam_decay_is_its_schedule_decay():
+    config = {"optimizer_config": {"class_name": "Nadam", "config": {"learning_rate": 0.01, "decay": 0.004}}}
+    assert rewrites.nadam_decay_is_its_schedule_decay(config) is True
+    assert config["optimizer_config"]["config"] == {"learning_rate": 0.01, "schedule_decay": 0.004}
+    _unchanged(rewrites.nadam_decay_is_its_schedule_decay, {"optimizer_config": {"class_name": "Adam", "config": {
+        "decay": 0.1}}})  # Adam's decay is its learning rate's
+    _unchanged(rewrites.nadam_decay_is_its_schedule_decay, {"optimizer_config": {"class_name": "Nadam", "config": {
+        "decay": 0.1, "schedule_decay": 0.004}}})  # Keras 1-2.3's own keys
+    _unchanged(rewrites.nadam_decay_is_its_schedule_decay, {"optimizer_config": {"class_name": "Nadam", "config": {
+        "learning_rate": 0.01}}})  # tf.keras 2.11+
+    _unchanged(rewrites.nadam_decay_is_its_schedule_decay, {"loss": "mse"})
+
+
+def test_metrics_by_name():
+    wrapper = {"class_name": "MeanMetricWrapper", "config": {"name": "accuracy", "dtype": "float32",
+                                                               "fn": "categorical_accuracy"}}
+    auc = {"class_name": "AUC", "config": {"name": "auc"}}
+    config = {"metrics": [[wrapper, auc]], "loss": "mse"}
+    assert rewrites.metrics_by_name(config) is True
+    assert config == {"metrics": ["accuracy", auc], "loss": "mse"}
+    _unchanged(rewrites.metrics_by_name, {"metrics": ["accuracy"]})
+    _unchanged(rewrites.metrics_by_name, {"metrics": [["accuracy"], ["mae"]]})  # two outputs: a list each
+    two = {"metrics": [[wrapper], ["mae"]]}
+    assert rewrites.metrics_by_name(two) is True and two == {"metrics": [["accuracy"], ["mae"]]}
+    _unchanged(rewrites.metrics_by_name, {"metrics": None})
+
+
 def test_rnn_cells_keep_layer_facts():
     cell = _layer("LSTMCell", name="c", units=2, recurrent_activation="hard_sigmoid", implementation=1)
     config = {"name": "rnn", "cell": _layer("StackedRNNCells", cells=[cell])}

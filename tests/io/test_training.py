@@ -81,14 +81,6 @@ def test_names_resolve_once_through_custom_objects_then_keras():
         training.resolve_training_objects({"loss": "nowhere"}, "m.h5")
 
 
-def test_split_optimizer_weights_by_role():
-    arrays = [("Adam/iterations:0", np.array(3))] + [("v%d" % i, np.full((2,), i, "float32")) for i in range(4)]
-    iterations, by_role = training.split_optimizer_weights("Adam", arrays, 2)
-    assert iterations == 3 and sorted(by_role) == ["m", "v"]
-    assert [a[0] for a in by_role["m"]] == [0, 1] and [a[0] for a in by_role["v"]] == [2, 3]
-    assert training.split_optimizer_weights("Adam", arrays, 3) == (3, None)
-
-
 def test_keras_2_1_adam_gets_its_amsgrad_setting():
     optimizer = training.make_optimizer(_checked({"class_name": "Adam", "config": {
         "learning_rate": 0.004, "beta_1": 0.5, "amsgrad": True, "epsilon": 1e-7}}))

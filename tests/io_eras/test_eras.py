@@ -17,6 +17,7 @@ The property ``max_abs_diff`` goes to the junit report, as for the Keras 2.0.8 z
 
 import json
 import os
+import re
 
 import numpy as np
 import pytest
@@ -24,6 +25,7 @@ import pytest
 from compat_attention import LEGACY_HARD_SIGMOID, errors, load_legacy_model, load_legacy_weights
 from compat_attention._keras import flavour
 from compat_attention._keras.flavour import keras
+from compat_attention._keras.ops import ops
 from compat_attention.io.h5file import read_legacy_file
 from compat_attention.io.loader import pick_source
 from compat_attention.layers import recurrent
@@ -162,23 +164,12 @@ def test_era_model_file_predicts_what_its_stack_predicted(era, case, record_prop
     _compare(era, case, numbers(model, xs[0] if len(xs) == 1 else xs), record_property)
 
 
-#: Eras whose optimizer state ``compile=True`` does not restore yet (issue 24 item 4 for tf.keras): their
-#: files store OptimizerV2's named slot variables (``.../m``, ``.../v``, ...), which the tf.keras sources do
-#: not map to slots; the model loads and compiles with fresh slots and a warning naming the file.
-COMPILED_GAPS = {
-    era: "tf.keras %s's OptimizerV2 slot variables are not restored yet: compile=True compiles with fresh "
-         "slots and warns" % era for era in ("tf_keras1_15", "tf_keras2_0", "tf_keras2_1", "tf_keras2_4", "tf_keras2_14")}
-
-
 def _compiled_cases():
     params = []
     for param in _cases("match"):
         era, case = param.values
         if case.get("compiled"):
-            marks = list(param.marks)
-            if era in COMPILED_GAPS:
-                marks.append(pytest.mark.xfail(reason=COMPILED_GAPS[era], strict=True))
-            params.append(pytest.param(era, case, id=param.id, marks=marks))
+            params.append(pytest.param(era, case, id=param.id, marks=list(param.marks)))
     return params
 
 
@@ -187,31 +178,60 @@ def _compiled_cases():
 #: were taken from the in-memory model, which TF 1.8/1.12's racing update ops put elsewhere: Keras 2.2.4's
 #: own reload of compiled_adam.h5 is 2.3e-4 away from them, and so is ours; see their READMEs).
 SAME_STEP = ("Adam", "Adamax", "Adadelta", "SGD", "Nadam")
-AFTER_STEP_ERAS = ("keras2_3",)
+AFTER_STEP_ERAS = ("keras2_3", "tf_keras1_15", "tf_keras2_0", "tf_keras2_1", "tf_keras2_4", "tf_keras2_14")
 
 #: Measured on keras2_3 (Keras 3.15): at most 8.2e-8 (float32 rounding of one step).
 STEP_TOL = 1e-6
 
+#: Files whose stack could not resume them exactly itself: ``(era, case) -> how far the stack's own reload's
+#: step landed`` (the era's README). tf.keras 2.14's Nadam keeps its running momentum product in a
+#: ``tf.Variable`` outside ``optimizer.variables``, never saved: its own reload is 0.0063 away; ours, the
+#: product rebuilt from the iteration count, must do no worse (measured 8.2e-4 on Keras 3.15).
+STACK_RELOAD_STEP = {("tf_keras2_14", "compiled_nadam"): 0.0063}
+
+
+def brier(y_true, y_pred):
+    """The squared error summed over the classes (the generators' custom loss)."""
+    d = y_pred - ops.convert_to_tensor(y_true)  # torch: train_on_batch hands y_true over as NumPy
+    return ops.sum(d * d, axis=-1)
+
+
+def true_class_prob(y_true, y_pred):
+    """The probability given to the true class (the generators' custom metric)."""
+    return ops.sum(ops.convert_to_tensor(y_true) * y_pred, axis=-1)
+
+
+#: The custom loss and metric the generators' ``compiled_custom_loss_metric`` cases name.
+CUSTOM_TRAINING_OBJECTS = {"brier": brier, "true_class_prob": true_class_prob}
+
+#: Optimizer classes whose state no era of Keras 2.0.8's classes had: compiled with fresh slots and a warning.
+NOT_RESTORED = ("Ftrl",)
+
 
 @pytest.mark.parametrize("era, case", _compiled_cases())
 def test_era_compiled_file_resumes_with_its_optimizer_state(era, case):
-    from compat_attention.io.h5file import read_legacy_file
-
     path = os.path.join(ERAS, era, case["file"])
-    model = load_legacy_model(path, compile=True)
     stored = read_legacy_file(path, optimizer_weights=True).optimizer_weights
+    if case["compiled"]["optimizer"] in NOT_RESTORED:
+        with pytest.warns(UserWarning, match="optimizer's state is not restored"):
+            model = load_legacy_model(path, compile=True, custom_objects=CUSTOM_TRAINING_OBJECTS)
+        assert int(np.asarray(model.optimizer.iterations)) == 0
+        return
+    model = load_legacy_model(path, compile=True, custom_objects=CUSTOM_TRAINING_OBJECTS)
     class_name = type(model.optimizer).__name__
-    if "iterations" in stored[0][0]:
-        assert int(np.asarray(model.optimizer.iterations)) == int(stored[0][1])
-    first_slot = next(a for _, a in stored if a.ndim and np.any(a))
-    if class_name != "SGD" or float(model.optimizer.momentum):  # SGD(momentum=0) keeps no slots today
+    if re.search(r"(^|/)(iterations|iter|iteration):0$", stored[0][0]):
+        assert int(np.asarray(model.optimizer.iterations)) == int(stored[0][1]) > 0
+    first_slot = next((a for _, a in stored if a.ndim and np.any(a)), None)
+    # SGD without momentum: tf.keras stores no slot; Keras 2.1-2.3 stored its moments, which today's SGD does not keep
+    if first_slot is not None and (class_name != "SGD" or float(model.optimizer.momentum)):
         variables = model.optimizer.variables  # a method on tf.keras 2.11-2.15's optimizers
         assert any(np.array_equal(np.asarray(v), first_slot) for v in (variables() if callable(variables) else variables))
     if era in AFTER_STEP_ERAS and class_name in SAME_STEP:
         data = _stored(era, case)
         model.train_on_batch(data["train_x0"], data["train_y0"])
         diff = max(float(np.abs(w - data["after_step_w%d" % i]).max()) for i, w in enumerate(model.get_weights()))
-        assert diff <= STEP_TOL, "%s/%s: the resumed step is %.3g away" % (era, case["name"], diff)
+        tol = STACK_RELOAD_STEP.get((era, case["name"]), STEP_TOL)
+        assert diff <= tol, "%s/%s: the resumed step is %.3g away" % (era, case["name"], diff)
 
 
 @pytest.mark.parametrize("era, case", _cases("refuse"))

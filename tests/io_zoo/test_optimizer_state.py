@@ -81,7 +81,7 @@ def _reference_step(class_name, config, weights, grads, state, iterations, eps_i
 def _resume(name):
     """Load ``name`` compiled, take the legacy stack's next step; the weights, state and data around it."""
     from compat_attention.io.h5file import read_legacy_file
-    from compat_attention.io.training import split_optimizer_weights
+    from compat_attention.io.optimizer_weights import split_optimizer_weights
 
     stored = np.load(os.path.join(ZOO, name + "_io.npz"))
     config = _config(name)

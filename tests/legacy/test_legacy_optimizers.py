@@ -17,7 +17,7 @@ import pytest
 from compat_attention import load_legacy_model
 from compat_attention._keras import optimizers as slot_access
 from compat_attention._keras.flavour import KERAS_3, keras, tf
-from compat_attention.io import training
+from compat_attention.io import optimizer_weights
 from compat_attention.io.h5file import read_legacy_file
 from compat_attention.legacy import optimizers as legacy
 from support.keras2_0_optimizers import DEFAULTS, SLOTS, initial_state, reference_step, two_dense_gradients
@@ -149,7 +149,7 @@ def _resumed(name):
     optimizer = getattr(legacy, class_name)(**hyper)
     variables = model.trainable_variables
     slot_access.build(optimizer, variables)
-    iterations, by_role = training.split_optimizer_weights(
+    iterations, by_role = optimizer_weights.split_optimizer_weights(
         class_name, read_legacy_file(path, optimizer_weights=True).optimizer_weights, len(variables))
     legacy_roles = SLOTS[class_name]
     for role, arrays in by_role.items():

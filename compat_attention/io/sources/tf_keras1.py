@@ -33,6 +33,7 @@ from ... import errors
 from ...layers.activations import LegacyReLU, LegacyThresholdedReLU
 from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyConnected2D
 from .. import cudnn, rewrites
+from ..optimizer_weights import tf_keras_state
 from ..rewrites import RewriteSet
 from ..source import Source
 from ..structure import check, locally_connected_dense_kernels_refused
@@ -106,6 +107,7 @@ _REWRITES = [
     *cudnn.CUDNN_REWRITES,
     rewrites.conv_transpose_dilation_in_the_kernel,
     *rewrites.TF_KERAS_LAYER_REWRITES,
+    rewrites.nadam_decay_is_its_schedule_decay,
 ]
 #: ``ReLU``: tf.keras 1.x's took a negative threshold, which tf.keras 2 and Keras 3 refuse (``LegacyReLU``).
 _CUSTOM_OBJECTS = {"ThresholdedReLU": LegacyThresholdedReLU, "ReLU": LegacyReLU,
@@ -122,6 +124,7 @@ SOURCE = Source(
     weights_only_fix=_FIX,
     recurrent_defaults=recurrent_defaults,
     read_as=read_as,
+    optimizer_state=tf_keras_state,
     note="keras_version 2.2.4-tf with TensorFlow 1.x's tells (initializer dtype, InputLayer ragged, a "
          "weights-only GRU's (3*units,) bias) and none of TensorFlow 2.0's",
 )
@@ -135,6 +138,7 @@ OLDER = Source(
     custom_objects=_CUSTOM_OBJECTS,
     weights_only_fix=_FIX,
     recurrent_defaults=recurrent_defaults,
+    optimizer_state=tf_keras_state,
     note="keras_version before 2.2.4-tf: tf.keras of TensorFlow 1.4-1.12 (no genuine file of it to check "
          "masked wrappers against)",
 )

@@ -38,6 +38,7 @@ from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyC
 from ...layers.multi_head_attention import LegacyMultiHeadAttention
 from .. import rewrites
 from ..configs import layer_entries
+from ..optimizer_weights import tf_keras_state
 from ..rewrites import MASKED_STEPS_KEPT, RewriteSet, layer_rewrite, model_rewrite
 from ..source import Source
 from ..structure import check, locally_connected_dense_kernels_refused
@@ -252,6 +253,8 @@ def _rewrites(name, *era):
         dtype_policy_by_name,
         multi_head_attention_build_shapes,
         rewrites.optimizer_custom_prefix,
+        rewrites.nadam_decay_is_its_schedule_decay,
+        rewrites.metrics_by_name,
     ])
 
 
@@ -265,7 +268,7 @@ def _source(name, era_rewrites, note, defaults=recurrent_defaults, checks=(), re
     return Source(name, keras_versions=("2.",), rewrites=_rewrites(name, *era_rewrites),
                   checks=(locally_connected_dense_kernels_refused, *checks),
                   custom_objects=_CUSTOM_OBJECTS, weights_only_fix=_FIX, recurrent_defaults=defaults, read_as=read,
-                  layer_settings=settings,
+                  layer_settings=settings, optimizer_state=tf_keras_state,
                   note=note)
 
 
