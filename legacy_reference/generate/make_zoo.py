@@ -40,9 +40,7 @@ B = 6  # batch of stored inputs
 #: Layer classes a modern loader must refuse (with a typed LegacyFileError), never load.
 REFUSED = {
     "Lambda": "UnsafeLambdaError",          # marshaled bytecode: never run unless the user opts in
-    "Highway": "UnknownLayerError",         # Keras 1 layers kept in keras.legacy, deprecated in 2.0
-    "MaxoutDense": "UnknownLayerError",
-    "Merge": "UnknownLayerError",
+    # (Highway, MaxoutDense and Merge, Keras 1 layers kept in keras.legacy, load as compat_attention's since 0.2)
     "Sequential": "UnknownLayerError",      # a model used as a layer: not rebuilt (yet), refused by name
 }
 

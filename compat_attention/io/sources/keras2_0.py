@@ -11,6 +11,8 @@ this source reads every Keras 2 file that no other source claims.
 from packaging.version import InvalidVersion, Version
 
 from ...decoder.layer import AttentionDecoder
+from ...layers.dense import LegacyHighway, LegacyMaxoutDense
+from ...layers.merge import LegacyMerge
 from ...layers.activations import LegacyThresholdedReLU
 from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyConnected2D
 from .. import rewrites
@@ -54,8 +56,10 @@ SOURCE = Source(
         rewrites.drop_inner_batch_input_shape,
         rewrites.drop_recurrent_implementation,
         *rewrites.KERAS_2_0_LAYER_FACTS,
+        rewrites.highway_maxout_keras2_names,
     ]),
     custom_objects={"AttentionDecoder": AttentionDecoder, "ThresholdedReLU": LegacyThresholdedReLU,
+                    "Highway": LegacyHighway, "MaxoutDense": LegacyMaxoutDense, "Merge": LegacyMerge,
                     "LocallyConnected1D": LegacyLocallyConnected1D, "LocallyConnected2D": LegacyLocallyConnected2D,
                     **{cls.__name__: cls for cls in MASKED_STEPS_KEPT.values()}},
     weights_only_fix="build the model in code, then call compat_attention.load_legacy_weights(model, path)",

@@ -15,6 +15,7 @@ Recognised by its ``keras_version`` ("2.1.x", no ``-tf`` suffix: tf.keras of TF 
 """
 
 from ...decoder.layer import AttentionDecoder
+from ...layers.dense import LegacyHighway, LegacyMaxoutDense
 from ...layers.activations import LegacyThresholdedReLU
 from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyConnected2D
 from .. import cudnn, rewrites
@@ -54,8 +55,10 @@ SOURCE = Source(
         rewrites.time_distributed_inner_sees_no_mask,
         rewrites.spatial_dropout_drops_trainable,
         rewrites.spatial_dropout_drops_noise_shape,
+        rewrites.highway_maxout_keras2_names,
     ]),
     custom_objects={"AttentionDecoder": AttentionDecoder, "ThresholdedReLU": LegacyThresholdedReLU,
+                    "Highway": LegacyHighway, "MaxoutDense": LegacyMaxoutDense,
                     "LocallyConnected1D": LegacyLocallyConnected1D, "LocallyConnected2D": LegacyLocallyConnected2D,
                     **cudnn.CUDNN_CLASSES, **{cls.__name__: cls for cls in MASKED_STEPS_KEPT.values()}},
     weights_only_fix="build the model in code, then call compat_attention.load_legacy_weights(model, path)",

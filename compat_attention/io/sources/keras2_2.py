@@ -22,6 +22,7 @@ wrote "2.2.4-tf" / "2.3.0-tf"); a file of another backend than TensorFlow is ref
 from packaging.version import InvalidVersion, Version
 
 from ...decoder.layer import AttentionDecoder
+from ...layers.dense import LegacyHighway, LegacyMaxoutDense
 from ...layers.activations import LegacyReLU, LegacyThresholdedReLU
 from ...layers.locally_connected import LegacyLocallyConnected1D, LegacyLocallyConnected2D
 from ...layers.resizing import LegacyUpSampling2D
@@ -112,8 +113,10 @@ SOURCE = Source(
         upsampling_bilinear_samples_as_tf_1,
         rewrites.channels_first_1d_transposed,
         rewrites.conv_transpose_dilation_in_the_kernel,
+        rewrites.highway_maxout_keras2_names,
     ]),
     custom_objects={"AttentionDecoder": AttentionDecoder, "ThresholdedReLU": LegacyThresholdedReLU,
+                    "Highway": LegacyHighway, "MaxoutDense": LegacyMaxoutDense,
                     "LocallyConnected1D": LegacyLocallyConnected1D, "LocallyConnected2D": LegacyLocallyConnected2D,
                     LegacyReLU.__name__: LegacyReLU, LegacyUpSampling2D.__name__: LegacyUpSampling2D,
                     **REWRITTEN_CLASSES, **cudnn.CUDNN_CLASSES, **{cls.__name__: cls for cls in MASKED_STEPS_KEPT.values()}},
