@@ -124,16 +124,21 @@ class _Strings(cst.CSTVisitor):
             self.found.append(value)
 
 
-class _Assignments(cst.CSTVisitor):
-    """Values assigned to each simple name anywhere in the module."""
+class _Scan(_Strings):
+    """One walk of the module: the values assigned to each simple name, every call (in order), and every
+    string literal (``found``)."""
 
     def __init__(self):
-        self.values = {}
+        super().__init__()
+        self.values, self.calls = {}, []
 
     def visit_Assign(self, node):
         for target in node.targets:
             if isinstance(target.target, cst.Name):
                 self.values.setdefault(target.target.value, []).append(node.value)
+
+    def visit_Call(self, node):
+        self.calls.append(node)
 
 
 class _Plan(cst.CSTVisitor):
@@ -200,11 +205,12 @@ class Keras3FileNames(Rule):
     triggers = ("ModelCheckpoint", "save", "load_weights", "load_model")
 
     def plan(self, module):
-        """The first pass: which literals this file saves, and how each is renamed."""
-        assigned = _Assignments()
-        module.visit(assigned)
-        self.planner = _Plan(self, assigned.values)
-        module.visit(self.planner)
+        """The first pass: which literals this file saves, and how each is renamed (one walk, ``_Scan``)."""
+        self.scan = _Scan()
+        module.visit(self.scan)
+        self.planner = _Plan(self, self.scan.values)
+        for call in self.scan.calls:
+            self.planner.visit_Call(call)
         return self.planner
 
     def visit_Module(self, node):
@@ -228,10 +234,8 @@ class Keras3FileNames(Rule):
         """Rename a literal that another file of the project saves (as ``new_name`` renames it there)."""
         if not (self.project.weights or self.project.models):
             return
-        strings = _Strings()
-        module.visit(strings)
         folder = folder_of(self.file.path)
-        for value in strings.found:
+        for value in self.scan.found:
             for kind in (WEIGHTS, MODEL):
                 renamed = new_name(value, kind)
                 if value not in self.planner.renames and renamed and self.project.saves(renamed, kind, folder):
@@ -242,9 +246,7 @@ class Keras3FileNames(Rule):
         patterns = [(_template(old), old) for old in self.planner.renames if "{" in old]
         if not patterns:
             return
-        strings = _Strings()
-        module.visit(strings)
-        for value in strings.found:
+        for value in self.scan.found:
             for pattern, old in patterns:
                 if value not in self.planner.renames and pattern.match(value):
                     kind = WEIGHTS if self.planner.renames[old].endswith(spec.WEIGHTS_SUFFIX) else MODEL
