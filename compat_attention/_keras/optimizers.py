@@ -15,6 +15,7 @@ _SLOTS = {
     "Adadelta": (("a", "_accumulated_grads", "accum_grad"), ("delta", "_accumulated_delta_vars", "accum_var")),
     "Adamax": (("m", "_m", "m"), ("u", "_u", "v")),
     "Nadam": (("m", "_momentums", "m"), ("v", "_velocities", "v")),
+    "Ftrl": (("accumulator", "_accumulators", "accumulator"), ("linear", "_linears", "linear")),  # tf.keras only
 }
 
 #: Slots that only some files store, not in ``slot_roles``: Keras 2.1-2.3's and tf.keras's AMSGrad ``vhat`` (restored

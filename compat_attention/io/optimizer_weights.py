@@ -161,6 +161,7 @@ TF_KERAS_SLOTS = {
     "Adam": {"m": "m", "v": "v", "vhat": "vhat"},
     "Adamax": {"m": "m", "v": "u", "u": "u"},
     "Nadam": {"m": "m", "v": "v"},
+    "Ftrl": {"accumulator": "accumulator", "linear": "linear"},
 }
 
 #: The iteration count's name: OptimizerV2's ``[training/]<Class>/iter:0``, tf.keras 2.11+'s ``iteration:0``.

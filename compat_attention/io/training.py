@@ -41,7 +41,7 @@ from . import optimizer_weights
 from .boundary import wrapped
 
 #: Keras 2.0.8 (and Keras 1) optimizer classes whose hyperparameters and state are restored.
-RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD", "Adadelta", "Adamax", "Nadam")
+RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD", "Adadelta", "Adamax", "Nadam", "Ftrl")
 
 #: Keras 2.0.8 config keys passed on as they are, per restored class (``lr`` and ``decay`` apart).
 _HYPER = {
@@ -52,6 +52,8 @@ _HYPER = {
     "Adadelta": ("rho", "epsilon"),
     "Adamax": ("beta_1", "beta_2", "epsilon"),
     "Nadam": ("beta_1", "beta_2", "epsilon"),
+    "Ftrl": ("learning_rate_power", "initial_accumulator_value", "l1_regularization_strength",
+             "l2_regularization_strength", "l2_shrinkage_regularization_strength", "beta"),  # tf.keras
 }
 
 #: How Keras 2.0.x named its optimizer slots (``training/Adam/Variable_3:0``): unnamed ``K.zeros``.

@@ -44,5 +44,5 @@ def test_tf_keras_state_that_does_not_fit_is_refused_and_unknown_kinds_warn():
         optimizer_weights.tf_keras_state(legacy, "SGD", ["kernel", "bias"])
     with pytest.warns(UserWarning, match="m.h5: the Adam optimizer's slots Adam/d/kernel/zeta:0 have no counterpart"):
         assert optimizer_weights.tf_keras_state(_file(["Adam/iter:0", "Adam/d/kernel/zeta:0"]), "Adam", ["k"]) == (None, {})
-    with pytest.warns(UserWarning, match="the Ftrl optimizer's state is not restored"):
-        assert optimizer_weights.tf_keras_state(legacy, "Ftrl", ["kernel"]) == (None, {})
+    with pytest.warns(UserWarning, match="the Lion optimizer's state is not restored"):
+        assert optimizer_weights.tf_keras_state(legacy, "Lion", ["kernel"]) == (None, {})

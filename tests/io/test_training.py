@@ -50,12 +50,21 @@ def test_nadam_gets_every_hyperparameter_and_keras_2_0s_momentum_schedule():
     assert optimizer.beta_1 == 0.5 and optimizer.schedule_decay == 0.01
 
 
+@pytest.mark.skipif(not hasattr(keras.optimizers, "Lion"), reason="this Keras has no optimizer class outside "
+                    "training.RESTORED (Lion came with tf.keras 2.11)")
 def test_another_class_gets_its_learning_rate_only():
-    optimizer = training.make_optimizer(_checked({"class_name": "Ftrl", "config": {
-        "lr": 0.004, "l1_regularization_strength": 0.5}}))
-    assert isinstance(optimizer, keras.optimizers.Ftrl)
+    optimizer = training.make_optimizer(_checked({"class_name": "Lion", "config": {"lr": 0.004, "beta_1": 0.5}}))
+    assert isinstance(optimizer, keras.optimizers.Lion)
     assert np.isclose(float(np.asarray(optimizer.learning_rate)), 0.004)
-    assert float(np.asarray(optimizer.l1_regularization_strength)) == 0.0
+    assert float(np.asarray(optimizer.beta_1)) == 0.9  # its default: only the learning rate is taken
+
+
+def test_ftrl_gets_every_hyperparameter_tf_keras_recorded():
+    optimizer = training.make_optimizer(_checked({"class_name": "Ftrl", "config": {
+        "learning_rate": 0.004, "l1_regularization_strength": 0.5, "initial_accumulator_value": 0.2}}))
+    assert isinstance(optimizer, keras.optimizers.Ftrl)
+    config = optimizer.get_config()
+    assert np.isclose(config["initial_accumulator_value"], 0.2) and np.isclose(config["l1_regularization_strength"], 0.5)
 
 
 @pytest.mark.parametrize("optimizer_config,words", [

@@ -204,19 +204,10 @@ def true_class_prob(y_true, y_pred):
 #: The custom loss and metric the generators' ``compiled_custom_loss_metric`` cases name.
 CUSTOM_TRAINING_OBJECTS = {"brier": brier, "true_class_prob": true_class_prob}
 
-#: Optimizer classes whose state no era of Keras 2.0.8's classes had: compiled with fresh slots and a warning.
-NOT_RESTORED = ("Ftrl",)
-
-
 @pytest.mark.parametrize("era, case", _compiled_cases())
 def test_era_compiled_file_resumes_with_its_optimizer_state(era, case):
     path = os.path.join(ERAS, era, case["file"])
     stored = read_legacy_file(path, optimizer_weights=True).optimizer_weights
-    if case["compiled"]["optimizer"] in NOT_RESTORED:
-        with pytest.warns(UserWarning, match="optimizer's state is not restored"):
-            model = load_legacy_model(path, compile=True, custom_objects=CUSTOM_TRAINING_OBJECTS)
-        assert int(np.asarray(model.optimizer.iterations)) == 0
-        return
     model = load_legacy_model(path, compile=True, custom_objects=CUSTOM_TRAINING_OBJECTS)
     class_name = type(model.optimizer).__name__
     if re.search(r"(^|/)(iterations|iter|iteration):0$", stored[0][0]):
