@@ -12,7 +12,7 @@ def test_its_rewrites_are_the_facts_of_keras_2_0_x_in_order():
         "drop_recurrent_implementation", "drop_embedding_input_length", "initializer_class_names",
         "legacy_hard_sigmoid", "gru_without_reset_after", "masked_steps_repeat_output",
         "bidirectional_masked_steps_repeat_output", "time_distributed_inner_sees_no_mask",
-        "spatial_dropout_drops_trainable"]
+        "spatial_dropout_drops_trainable", "highway_maxout_keras2_names"]
     assert all(getattr(rewrites, fn.__name__) is fn for fn in SOURCE.rewrites.rewrites)
 
 
@@ -20,8 +20,9 @@ def test_recognised_by_version_alone_with_its_classes():
     assert SOURCE.keras_versions == ("2.",) and SOURCE.evidence is None and SOURCE.checks == ()
     assert SOURCE.custom_objects["AttentionDecoder"] is AttentionDecoder
     assert SOURCE.custom_objects["LegacyLSTM"] is LegacyLSTM
-    assert sorted(SOURCE.custom_objects) == ["AttentionDecoder", "LegacyGRU", "LegacyLSTM", "LegacySimpleRNN",
-                                             "LocallyConnected1D", "LocallyConnected2D", "ThresholdedReLU"]
+    assert sorted(SOURCE.custom_objects) == ["AttentionDecoder", "Highway", "LegacyGRU", "LegacyLSTM",
+                                             "LegacySimpleRNN", "LocallyConnected1D", "LocallyConnected2D",
+                                             "MaxoutDense", "Merge", "ThresholdedReLU"]
 
 
 def test_recurrent_defaults_of_the_era():
