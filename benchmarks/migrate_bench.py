@@ -182,20 +182,23 @@ def generate(folder, lines=60000, seed=0):
 
 
 def big_file(path, size, seed=0):
-    """One generated program of about ``size`` bytes (the templates' definitions repeated and renamed)."""
+    """One generated program of at most ``size`` bytes (the templates' definitions repeated and renamed)."""
     rng = random.Random(seed)
     pool, _ = templates()
     parts, written, n = [], 0, 0
     for template in pool:
         for chunk in template.imports:
             parts.append(chunk)
-    while written < size:
+    written = sum(len(p) + 1 for p in parts)
+    while True:  # as large as ``size`` admits: a chunk that would pass it ends the file
         template = rng.choice(pool)
-        for chunk in template.definitions:
-            chunk = _rename_definitions(chunk, "_%d" % n)
-            parts.append("\n\n" + chunk)
-            written += len(chunk) + 2
-            n += 1
+        chunks = [_rename_definitions(chunk, "_%d" % (n + i)) for i, chunk in enumerate(template.definitions)]
+        grown = sum(len(chunk) + 3 for chunk in chunks)
+        if written + grown > size:
+            break
+        parts.extend("\n\n" + chunk for chunk in chunks)
+        written += grown
+        n += len(chunks)
     with open(path, "w", encoding="utf-8") as handle:
         handle.write("".join(p if p.endswith("\n") else p + "\n" for p in parts))
 

@@ -97,6 +97,20 @@ CAN_UNROLL_MASKED_BACKWARDS = BACKEND != "torch"
 #: pads, for every rank. Earlier Keras 3 on torch is taken as no better.
 TRANSPOSED_CONV_SAME_PADDING_EXACT = BACKEND != "torch" or Version(KERAS_VERSION) >= Version("3.15.1")
 
+def _takes_zero_output_padding():
+    try:
+        keras.layers.Conv1DTranspose(1, 3, strides=2, output_padding=0)
+    except ValueError:
+        return False
+    return True
+
+
+#: Whether a transposed convolution takes an ``output_padding`` holding a 0 (as Keras 2 and tf.keras wrote
+#: it, e.g. ``(1, 0)``). Measured: Keras 3.0.5, 3.2, 3.5 and 3.10 refuse it ("must be a tuple of 2 integers
+#: ... that do not satisfy `value > 0`"), Keras 3.15.1 takes it; read from the running class (a layer made,
+#: never built).
+TRANSPOSED_CONV_TAKES_ZERO_OUTPUT_PADDING = _takes_zero_output_padding()
+
 #: Whether ``Bidirectional(LSTM(..., return_state=True))`` builds. Keras 3.0.5-3.1.1 fail in
 #: their own Bidirectional.call ("can only concatenate list (not "tuple") to list"), plain
 #: Keras; 3.2.0 builds it. There, run a forward and a ``go_backwards=True`` layer side by side

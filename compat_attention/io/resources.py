@@ -10,7 +10,7 @@
   parameters the declared sizes need within what the file stores and within the cap;
 * ``COMPUTED`` (run by the loader on the config as the source's rewrites left it, before anything is
   built, so that every era's names and keys arrive as today's): no layer the running Keras would
-  compute otherwise than the file's Keras did.
+  compute otherwise than the file's Keras did, or refuses to make.
 
 A violation raises ``ResourceLimitError`` (sizes), ``UnknownLayerError`` (classes) or
 ``UnsupportedVersionError`` (what this Keras computes otherwise), one line naming the file, the
@@ -256,8 +256,24 @@ def transposed_conv_same_padding_exact(subject):
 #: The resource checks, in the order they run (after ``structure.STRUCTURE``).
 RESOURCES = (layer_classes_known, parameters_within_stored_weights)
 
-#: The checks of what the running Keras computes, run on the rewritten config (``check_computed``).
-COMPUTED = (transposed_conv_same_padding_exact,)
+@check("Keras 3.0-3.10 refuse a transposed convolution's output_padding holding a 0 (Keras 2 and tf.keras wrote "
+       "e.g. (1, 0); flavour.TRANSPOSED_CONV_TAKES_ZERO_OUTPUT_PADDING); such a file is refused there, naming "
+       "the layer and the Keras that reads it.")
+def transposed_conv_output_padding_taken(subject):
+    if flavour.TRANSPOSED_CONV_TAKES_ZERO_OUTPUT_PADDING:
+        return
+    for position, class_name, config, _ in subject.nodes:
+        padding = config.get("output_padding")
+        padding = list(padding) if isinstance(padding, (list, tuple)) else [padding]
+        if _base_class(class_name) in TRANSPOSED_CONV_CLASSES and 0 in padding:
+            subject.fail("%s %r has output_padding %s, which %s refuses (a 0 in it)"
+                         % (class_name, config.get("name"), config.get("output_padding"), flavour.describe()),
+                         layer=position, error=errors.UnsupportedVersionError,
+                         fix="pip install 'keras>=3.15.1' (it reads it)")
+
+
+#: The checks of what the running Keras computes or makes, run on the rewritten config (``check_computed``).
+COMPUTED = (transposed_conv_same_padding_exact, transposed_conv_output_padding_taken)
 
 
 def check_computed(path, config):

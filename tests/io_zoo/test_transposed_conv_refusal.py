@@ -34,7 +34,8 @@ def _check(model_config):
 
 
 def test_the_check_runs_on_the_rewritten_config():
-    assert resources.COMPUTED == (resources.transposed_conv_same_padding_exact,)
+    assert resources.COMPUTED == (resources.transposed_conv_same_padding_exact,
+                                  resources.transposed_conv_output_padding_taken)
     assert resources.transposed_conv_same_padding_exact not in resources.RESOURCES
 
 
@@ -82,3 +83,30 @@ def test_load_refuses_every_eras_file(monkeypatch, era_file, layer):
     assert str(caught.value).startswith(path) and layer in str(caught.value)
     monkeypatch.setattr(flavour, "TRANSPOSED_CONV_SAME_PADDING_EXACT", True)
     assert load_legacy_model(path) is not None
+
+
+def test_output_padding_with_a_zero_is_refused_where_this_keras_refuses_it(monkeypatch):
+    config = _model(padding="valid")
+    config["config"][0]["config"]["output_padding"] = [1, 0]
+    monkeypatch.setattr(flavour, "TRANSPOSED_CONV_TAKES_ZERO_OUTPUT_PADDING", False)
+    with pytest.raises(errors.UnsupportedVersionError) as caught:
+        resources.transposed_conv_output_padding_taken(Subject("m.h5", config))
+    message = str(caught.value)
+    assert message.startswith("m.h5: ") and "'up'" in message and "output_padding [1, 0]" in message
+    assert "keras>=3.15.1" in message and "\n" not in message
+    config["config"][0]["config"]["output_padding"] = [1, 1]
+    resources.transposed_conv_output_padding_taken(Subject("m.h5", config))  # no 0: made everywhere
+    monkeypatch.setattr(flavour, "TRANSPOSED_CONV_TAKES_ZERO_OUTPUT_PADDING", True)
+    config["config"][0]["config"]["output_padding"] = [1, 0]
+    resources.transposed_conv_output_padding_taken(Subject("m.h5", config))
+
+
+def test_the_capability_is_what_the_running_keras_does():
+    from compat_attention._keras.flavour import keras
+
+    try:
+        keras.layers.Conv2DTranspose(2, 3, strides=2, output_padding=(1, 0))
+        made = True
+    except ValueError:
+        made = False
+    assert made is flavour.TRANSPOSED_CONV_TAKES_ZERO_OUTPUT_PADDING
