@@ -99,7 +99,7 @@ def envlist():
 
 #: The classes whose zoo cases a loader must refuse (the generator's REFUSED; a nested model is
 #: listed under Sequential).
-REFUSED_CLASSES = ("Lambda", "Highway", "MaxoutDense", "Merge", "Sequential")
+REFUSED_CLASSES = ("Lambda", "Sequential")
 
 
 def build(manifest, reports):
