@@ -232,9 +232,13 @@ def _strides(config):
     return list(strides) if isinstance(strides, (list, tuple)) else [strides]
 
 
-def _base_class(class_name):
-    """A rewritten config's class as Keras names it (``LegacyConv2DTranspose`` computes as ``Conv2DTranspose``)."""
-    return class_name[len("Legacy"):] if class_name.startswith("Legacy") else class_name
+def _transposed_convolutions(subject):
+    """``(position, class_name, config)`` of every transposed convolution of a rewritten config (ours, such as
+    ``LegacyConv2DTranspose``, computes as Keras' ``Conv2DTranspose``)."""
+    for position, class_name, config, _ in subject.nodes:
+        base = class_name[len("Legacy"):] if class_name.startswith("Legacy") else class_name
+        if base in TRANSPOSED_CONV_CLASSES:
+            yield position, class_name, config
 
 
 @check("Keras 3.5.0-3.14.0 on the torch backend shift a transposed convolution with padding='same' and a "
@@ -243,18 +247,14 @@ def _base_class(class_name):
 def transposed_conv_same_padding_exact(subject):
     if flavour.TRANSPOSED_CONV_SAME_PADDING_EXACT:
         return
-    for position, class_name, config, _ in subject.nodes:
+    for position, class_name, config in _transposed_convolutions(subject):
         strides = _strides(config)
-        if (_base_class(class_name) in TRANSPOSED_CONV_CLASSES and str(config.get("padding", "valid")).lower() == "same"
-                and any(isinstance(s, int) and s > 1 for s in strides)):
+        if str(config.get("padding", "valid")).lower() == "same" and any(isinstance(s, int) and s > 1 for s in strides):
             subject.fail("%s %r with padding='same' and strides %s: %s computes it shifted by one pixel, "
                          "not as Keras 2.0.8 did" % (class_name, config.get("name"), strides, flavour.describe()),
                          layer=position, error=errors.UnsupportedVersionError,
                          fix="pip install 'keras>=3.15.1', or use the TensorFlow or JAX backend (KERAS_BACKEND)")
 
-
-#: The resource checks, in the order they run (after ``structure.STRUCTURE``).
-RESOURCES = (layer_classes_known, parameters_within_stored_weights)
 
 @check("Keras 3.0-3.10 refuse a transposed convolution's output_padding holding a 0 (Keras 2 and tf.keras wrote "
        "e.g. (1, 0); flavour.TRANSPOSED_CONV_TAKES_ZERO_OUTPUT_PADDING); such a file is refused there, naming "
@@ -262,15 +262,17 @@ RESOURCES = (layer_classes_known, parameters_within_stored_weights)
 def transposed_conv_output_padding_taken(subject):
     if flavour.TRANSPOSED_CONV_TAKES_ZERO_OUTPUT_PADDING:
         return
-    for position, class_name, config, _ in subject.nodes:
+    for position, class_name, config in _transposed_convolutions(subject):
         padding = config.get("output_padding")
-        padding = list(padding) if isinstance(padding, (list, tuple)) else [padding]
-        if _base_class(class_name) in TRANSPOSED_CONV_CLASSES and 0 in padding:
+        if 0 in (list(padding) if isinstance(padding, (list, tuple)) else [padding]):
             subject.fail("%s %r has output_padding %s, which %s refuses (a 0 in it)"
                          % (class_name, config.get("name"), config.get("output_padding"), flavour.describe()),
                          layer=position, error=errors.UnsupportedVersionError,
                          fix="pip install 'keras>=3.15.1' (it reads it)")
 
+
+#: The resource checks, in the order they run (after ``structure.STRUCTURE``).
+RESOURCES = (layer_classes_known, parameters_within_stored_weights)
 
 #: The checks of what the running Keras computes or makes, run on the rewritten config (``check_computed``).
 COMPUTED = (transposed_conv_same_padding_exact, transposed_conv_output_padding_taken)
