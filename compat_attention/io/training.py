@@ -40,7 +40,7 @@ from ..legacy import optimizers as legacy_optimizers
 from . import optimizer_weights
 from .boundary import wrapped
 
-#: Keras 2.0.8 (and Keras 1) optimizer classes whose hyperparameters and state are restored.
+#: The optimizer classes whose hyperparameters and state are restored (Keras 1-2.3 and tf.keras; Ftrl: tf.keras only).
 RESTORED = ("Adam", "RMSprop", "Adagrad", "SGD", "Adadelta", "Adamax", "Nadam", "Ftrl")
 
 #: Keras 2.0.8 config keys passed on as they are, per restored class (``lr`` and ``decay`` apart).
