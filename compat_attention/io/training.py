@@ -250,8 +250,7 @@ def restore_momentum_schedule(optimizer, config, variables):
     beta_1 = float(config.get("beta_1", 0.9))
     steps = int(np.asarray(optimizer.iterations))
     if isinstance(optimizer, legacy_optimizers.Nadam):
-        decay = optimizer.schedule_decay
-        product = float(np.prod([beta_1 * (1.0 - 0.5 * 0.96 ** (t * decay)) for t in range(1, steps + 1)]))
+        product = optimizer.momentum_product(steps)
         for schedule in slots.slot_variables(optimizer, "Nadam", "m_schedule", variables):
             schedule.assign(product)
     else:

@@ -264,6 +264,14 @@ class Nadam(LegacyOptimizer):
         self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), _epsilon(epsilon)
         self.schedule_decay = float(schedule_decay)
 
+    def momentum_product(self, steps):
+        """The product of the momenta of updates 1..``steps`` (``m_schedule`` after them), as a Python float:
+        what a reloaded file's count of updates rebuilds (Keras 1.2-2.2 and OptimizerV2 did not save it)."""
+        product = 1.0
+        for t in range(1, steps + 1):
+            product *= self.beta_1 * (1.0 - 0.5 * 0.96 ** (t * self.schedule_decay))
+        return product
+
     def legacy_update(self, p, g, slots, lr, t):
         """One Nadam update with Keras 2.0.8's momentum schedule (``schedule_decay``)."""
         beta_1, beta_2, t = _const(self.beta_1, lr), _const(self.beta_2, lr), t + 1.0
