@@ -348,7 +348,7 @@ def renamed(config, pairs):
     return changed
 
 
-@layer_rewrite("Keras 1's Highway and MaxoutDense (kept by Keras 2.0-2.1 in keras.legacy.layers with their Keras 1 "
+@layer_rewrite("Keras 1's Highway and MaxoutDense (kept by Keras 2.0-2.3 in keras.legacy.layers with their Keras 1 "
                "arguments) are ours, with Keras 2's argument names: output_dim -> units, init -> "
                "kernel_initializer, W_/b_regularizer and constraint -> kernel_/bias_, bias -> use_bias; input_dim "
                "(the Input gives it) is dropped.")
