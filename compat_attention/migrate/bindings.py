@@ -27,6 +27,8 @@ import builtins
 
 import libcst as cst
 
+from . import cstwalk
+
 LOAD, STORE, DEL = 0, 1, 2
 IMPORT, LOCAL, BUILTIN = "import", "local", "builtin"
 _GLOBAL, _FUNCTION, _CLASS, _COMPREHENSION, _BUILTINS = range(5)
@@ -195,19 +197,14 @@ def _dotted_prefixes(node):
 
 
 #: Fields never holding a name (whitespace and punctuation), not walked.
-_SKIPPED_FIELDS = frozenset((
-    "lpar", "rpar", "comma", "semicolon", "leading_lines", "lines_after_decorators", "header", "footer",
-    "newline", "trailing_whitespace", "colon", "equal", "dot", "operator", "asynchronous", "lbrace", "rbrace",
-    "lbracket", "rbracket", "first_colon", "second_colon", "encoding", "default_indent", "default_newline",
-    "has_trailing_newline", "star", "posonly_ind", "conversion", "start", "end", "relative", "separator",
-    "trailing_comma", "leading_whitespace", "value_str"))
+_SKIPPED_FIELDS = cstwalk.SKIPPED_FIELDS
 #: Fields in the order Python runs them where the dataclass lists them otherwise.
 _ORDER = {cst.ExceptHandler: ("type", "name", "body"), cst.IfExp: ("body", "test", "orelse"),
           cst.MatchCase: ("pattern", "guard", "body")}
 if hasattr(cst, "ExceptStarHandler"):
     _ORDER[cst.ExceptStarHandler] = ("type", "name", "body")
 #: Nodes after which their scope counts one more binding (a read after them sees what they bound).
-_BINDING_NODES = tuple(getattr(cst, n) for n in (
+_BINDING_NODES = frozenset(getattr(cst, n) for n in (
     "AnnAssign", "AsName", "Assign", "AugAssign", "ClassDef", "CompFor", "FunctionDef", "Global", "Import",
     "ImportFrom", "NamedExpr", "Nonlocal", "Parameters", "WithItem", "TypeVar", "TypeAlias", "TypeVarTuple",
     "ParamSpec") if hasattr(cst, n))
@@ -223,6 +220,9 @@ def _fields(cls):
             f.name for f in dataclasses.fields(cls) if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace"))
         _FIELDS[cls] = fields
     return fields
+
+
+is_node = cstwalk.is_node
 
 
 class _Walk:
@@ -262,18 +262,19 @@ class _Walk:
 
     def leave(self, node):
         self.scope_of[node] = self.scope
-        if isinstance(node, _BINDING_NODES):
+        if type(node) in _BINDING_NODES:  # each a concrete class (isinstance on LibCST's ABCs is slow)
             self.scope.count += 1
 
     def children(self, node, ctx):
         for field in _fields(type(node)):
             value = getattr(node, field)
-            if isinstance(value, cst.CSTNode):
-                self.walk(value, ctx)
-            elif type(value) in (tuple, list):
+            cls = value.__class__
+            if cls is tuple or cls is list:
                 for item in value:
-                    if isinstance(item, cst.CSTNode):
+                    if is_node(item.__class__):
                         self.walk(item, ctx)
+            elif is_node(cls):
+                self.walk(value, ctx)
 
     def nothing(self, node, ctx):
         pass

@@ -19,11 +19,12 @@ report line and leaves it unchanged.
 """
 
 import contextlib
+import functools
 
 import libcst as cst
 from libcst._nodes.internal import CodegenState
 
-from . import spec
+from . import cstwalk, spec
 from .bindings import Names
 from .pipeline import RULES
 from .report import HAND, PIN, Issue, MigrationResult
@@ -101,7 +102,7 @@ class Tree:
     def code(self):
         """Its source text (printed on first use)."""
         if self._code is None:
-            self._code = self.module.code
+            self._code = cstwalk.code(self.module)
         return self._code
 
     def names(self):
@@ -138,11 +139,13 @@ class _LineState(CodegenState):
         if node in self.wanted and node not in self.found:
             self.found[node] = self.line
 
-    @contextlib.contextmanager
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         if node in self.wanted:
             self.syntactic[node] = self.line
-        yield
+        return _NO_POSITION
+
+
+_NO_POSITION = contextlib.nullcontext()
 
 
 def _lines_of(module, wanted):
@@ -285,9 +288,10 @@ _EMPTY = cst.Module(body=[])
 
 
 def _code(node):
-    return node.code if isinstance(node, cst.Module) else _EMPTY.code_for_node(node)
+    return cstwalk.code(node) if isinstance(node, cst.Module) else cstwalk.code(_EMPTY, node)
 
 
+@functools.lru_cache(maxsize=None)
 def _handler_names(cls):
     return [name for name in dir(cls) if name.startswith(("visit_", "leave_")) and name not in (
         "visit_", "leave_") and callable(getattr(cls, name, None)) and getattr(cls, name) is not getattr(
@@ -323,7 +327,7 @@ def run_pass(rule_classes, tree, file):
     """
     rules = [rule(file, tree) for rule in rule_classes]
     walk = Pass(rules)
-    module = tree.module.visit(walk)
+    module = cstwalk.transform(tree.module, walk)
     applied = [rule for rule in rules if rule in walk.applied]
     changed = bool(applied)
     for rule in rules:  # each rule's imports in pipeline order, as if it had run alone
@@ -343,7 +347,7 @@ def run_pass(rule_classes, tree, file):
                 applied.append(rule)
     if not changed:
         return None, []
-    code = module.code  # a rule that built an invalid tree fails here, inside the caller's guard
+    code = cstwalk.code(module)  # a rule that built an invalid tree fails here, inside the caller's guard
     if code == tree.code:
         return None, []
     return Tree(module, code), [r.name for r in rules if r in applied]

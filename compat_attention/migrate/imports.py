@@ -15,6 +15,7 @@ from libcst.codemod import CodemodContext
 from libcst.codemod.visitors import AddImportsVisitor, RemoveImportsVisitor
 from libcst.helpers import get_full_name_for_node
 
+from . import cstwalk
 from .bindings import Names, dotted_name
 
 
@@ -231,7 +232,7 @@ def drop_unused_imports(module, context):
     if not requests:
         return module
     dropper = _DropUnused(requests, Names(module), _exported(module))
-    new = module.visit(dropper)
+    new = cstwalk.transform(module, dropper)
     return new if dropper.dropped else module
 
 
@@ -244,5 +245,5 @@ def apply(module, context):
     if context.scratch.get(RemoveImportsVisitor.CONTEXT_KEY):
         module = drop_unused_imports(module, context)
     if context.scratch.get(AddImportsVisitor.CONTEXT_KEY):
-        module = module.visit(AddImports(context))
+        module = cstwalk.transform(module, AddImports(context))
     return module

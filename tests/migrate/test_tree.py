@@ -71,15 +71,19 @@ def test_report_lists_every_change_and_refusal_with_rule_fact_and_totals(odd_tre
 
 
 def test_a_long_plus_chain_and_deep_nesting_cost_one_report_line(tmp_path, capsys):
-    (tmp_path / "chain.py").write_text(LEGACY + "x = " + " + ".join("a%d" % i for i in range(450)) + "\n")
+    chain = " + ".join("a%d" % i for i in range(1000))
+    (tmp_path / "chain.py").write_text(LEGACY + "x = " + chain + "\n")
     (tmp_path / "deep.py").write_text(LEGACY + "y = " + "[" * 400 + "]" * 400 + "\n")
     (tmp_path / "ok.py").write_text(LEGACY)
+    # 450 terms: once the rewriter's own limit (LibCST's walk rebuilt every node), now migrated.
+    long = "x = " + " + ".join("a%d" % i for i in range(450)) + "\n"
+    (tmp_path / "long.py").write_text(LEGACY + long)
     assert cli(str(tmp_path), "--write") == 2
     out = capsys.readouterr().out
     problems = [line for line in out.splitlines() if not line.startswith("migrated ")]
     assert len(problems) == 2 and all("(limits): " in line or "does not parse" in line for line in problems)
     assert "chain.py: nesting too deep for the rewriter (RecursionError)" in out
-    assert (tmp_path / "ok.py").read_text() == CLEAN
+    assert (tmp_path / "ok.py").read_text() == CLEAN and (tmp_path / "long.py").read_text() == CLEAN + long
     assert (tmp_path / "chain.py").read_text().startswith(LEGACY) and not (tmp_path / "chain.py.bak").exists()
 
 

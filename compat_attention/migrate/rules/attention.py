@@ -11,7 +11,7 @@ import importlib.util
 
 import libcst as cst
 
-from .. import spec
+from .. import cstwalk, spec
 from .base import Rule, dotted, is_keras, last_comma_dropped, literal, module_name
 
 
@@ -70,7 +70,7 @@ class _Names(cst.CSTVisitor):
 
 def _uses(node):
     visitor = _Names()
-    node.visit(visitor)
+    cstwalk.visit(node, visitor)
     return visitor.names
 
 

@@ -24,7 +24,7 @@ from collections import namedtuple
 
 import libcst as cst
 
-from .. import spec
+from .. import cstwalk, spec
 from .base import NOT_LITERAL, Rule, drop_kwargs, kwarg, literal, method_name, positionals
 
 WEIGHTS, MODEL = "weights", "model"
@@ -156,7 +156,7 @@ class _Plan(cst.CSTVisitor):
                 out += self.strings(value, depth + 1)
             return out
         visitor = _Strings()
-        node.visit(visitor)
+        cstwalk.visit(node, visitor)
         return [s for s in visitor.found if s.endswith(spec.MODEL_FILE_SUFFIXES)]
 
     def plan(self, call, path_arg, kind):
@@ -207,7 +207,7 @@ class Keras3FileNames(Rule):
     def plan(self, module):
         """The first pass: which literals this file saves, and how each is renamed (one walk, ``_Scan``)."""
         self.scan = _Scan()
-        module.visit(self.scan)
+        cstwalk.visit(module, self.scan)
         self.planner = _Plan(self, self.scan.values)
         for call in self.scan.calls:
             self.planner.visit_Call(call)
