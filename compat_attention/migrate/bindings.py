@@ -470,6 +470,9 @@ def _record_references(binding, accesses):
             _record_references(shadowed, earlier)
 
 
+_UNKNOWN = object()
+
+
 class Names:
     """What the names of one version of a module refer to.
 
@@ -493,6 +496,7 @@ class Names:
         self._referenced = False
         self._scope_of, self._unscoped, self._globals = walk.scope_of, walk.unscoped, walk.globals
         self.star = walk.star
+        self._resolved = {}
 
     def _scope(self, node):
         scope = self._scope_of.get(node)
@@ -550,6 +554,14 @@ class Names:
             where: a node of the tree the expression stands in, for an expression built by a
                 rule (it has no scope of its own); None for a node of the tree.
         """
+        if where is None:  # a node of the tree: every rule of a pass asks about the same callees
+            found = self._resolved.get(expr, _UNKNOWN)
+            if found is _UNKNOWN:
+                found = self._resolved[expr] = self._resolve(expr, None)
+            return found
+        return self._resolve(expr, where)
+
+    def _resolve(self, expr, where):
         text = dotted(expr)
         if text is None:
             return None

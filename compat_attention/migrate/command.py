@@ -22,7 +22,6 @@ from ..errors import UsageError
 from . import files, limits, runner, walk, writing
 from .api import resolve_target
 from .engine import TARGETS
-from .project import scan_project
 from .report import RunReport, changed_lines
 
 
@@ -215,7 +214,7 @@ def run(args):
     limits_ = limits.Limits(getattr(args, "max_bytes", limits.DEFAULT_MAX_BYTES) or None,
                             getattr(args, "max_seconds", limits.DEFAULT_MAX_SECONDS))
     jobs = getattr(args, "jobs", 0) or runner.default_jobs()
-    project = scan_project(runner.project_sources(entries, limits_))  # what the other files save
+    project = runner.scan(entries, limits_, jobs)  # what the other files save
     state = _Run(args, target, limits_, project)
     for outcome in runner.run(entries, target, limits_, jobs, project, state.modern):
         state.handle(outcome)

@@ -17,6 +17,7 @@ from collections import namedtuple
 from . import engine, limits as limits_module, walk
 from .api import sibling_resolver
 from .files import FileTooLarge, read_snapshot
+from .project import scan_project
 from .report import Issue, MigrationResult
 from .source import BOM, SourceError, decode_source
 
@@ -165,6 +166,30 @@ def project_sources(entries, limits):
             yield entry.path, decode_source(entry.path, data).text
         except (OSError, FileTooLarge, SourceError):
             continue
+
+
+def scan(entries, limits, jobs=1):
+    """What the run's programs save (``project.scan_project``), read and scanned over ``jobs`` processes.
+
+    Every file must be scanned before any is migrated, so a scan in one process while the
+    others wait would be the run's serial part.
+    """
+    entries = [e for e in entries if e.kind != walk.SKIPPED]
+    if jobs <= 1 or len(entries) <= 1:
+        return scan_project(project_sources(entries, limits))
+    from concurrent.futures import ProcessPoolExecutor
+
+    parts = [entries[i::jobs] for i in range(min(jobs, len(entries)))]
+    with ProcessPoolExecutor(max_workers=len(parts), mp_context=_context()) as pool:
+        found = list(pool.map(_scan_part, parts, [limits] * len(parts)))
+    facts = found[0]
+    for part in found[1:]:
+        facts = facts.union(part)
+    return facts
+
+
+def _scan_part(entries, limits):
+    return scan_project(project_sources(entries, limits))
 
 
 def default_jobs():

@@ -15,6 +15,7 @@ import pytest
 
 from compat_attention.cli.main import main
 from compat_attention.migrate import migrate_module_text, migrate_notebook_text, scan_project
+from compat_attention.migrate import limits, runner, walk
 from compat_attention.migrate.rules.checkpoints import SavedFiles
 from test_corpus import CORPUS, SENTINEL, run_programs
 
@@ -32,6 +33,13 @@ def migrate_project(texts, target, folder=PROJECT):
     facts = scan_project((os.path.join(folder, name), text) for name, text in texts.items())
     return {name: (migrate_notebook_text if name.endswith(".ipynb") else migrate_module_text)(
         text, target, os.path.join(folder, name), project=facts, modern_defaults=True) for name, text in texts.items()}
+
+
+def test_the_run_scans_the_project_over_its_processes_as_in_one():
+    entries = walk.collect([PROJECT])
+    facts = scan_project((os.path.join(PROJECT, n), t) for n, t in read_project().items())
+    assert facts.weights  # the project saves weights files: the scan has something to find
+    assert runner.scan(entries, limits.Limits(), jobs=2) == runner.scan(entries, limits.Limits(), jobs=1) == facts
 
 
 def code_lines(result):
