@@ -6,10 +6,16 @@ pipeline order on the way up, each ``leave_*`` given what the rules before it ma
 Every rule of a pass reads the same version of the tree and its metadata: :class:`Names` (what
 each name refers to, one walk, computed on first use) and the lines of the nodes it reports
 (one print-like walk, only for a pass that reported something). A rule that must leave the tree
-to the rules after it (``own_pass = True``, the copied legacy module's: the definitions it removes
-are gone before any other rule looks) ends the pass; so two passes at most for the pipeline of
-today. The imports the rules asked for are applied after the pass, rule by rule in pipeline
+to the rules after it (``own_pass = True``: the copied legacy module's, whose removed definitions
+are gone before any other rule looks, and Keras 2.0.8's optimizers', whose classes the optimizer
+rules after it must not rewrite) ends the pass; so three passes at most for the pipeline of today. The imports the rules asked for are applied after the pass, rule by rule in pipeline
 order, as if each rule had run alone.
+
+The walks (:mod:`.cstwalk`) rebuild only the nodes a rule changed, and the tree is printed once,
+when the file is done: what a rule writes is printed when it writes it (a node that prints as it
+was is no change; one that cannot be printed is that rule's failure), and those texts with the
+text read tell which rules a later pass needs, by their triggers. Should the final print fail all
+the same, the file is migrated again printing after every pass.
 
 A rule whose ``triggers`` do not occur in the text is left out of the pass; a pass whose rules
 only act on statements (imports, definitions) does not descend into expressions. A rule that
@@ -90,13 +96,26 @@ class FileContext:
 class Tree:
     """One version of the program: its tree, its text, and its metadata once a rule asks for it.
 
+    Args:
+        module: the ``libcst.Module``.
+        code: its text, or None to print it when first asked for.
+        written: texts holding every word of this version's text that the previous version's
+            text lacks (the code of the nodes a pass wrote): with that version's ``texts``, enough
+            to tell which rules' triggers occur without printing the module.
+
     Attributes:
         module: the ``libcst.Module``.
+        texts: texts in which every word of this version's text occurs.
     """
 
-    def __init__(self, module, code=None):
+    def __init__(self, module, code=None, texts=None):
         self.module, self._code = module, code
+        self.texts = [code] if texts is None else texts
         self._names = None
+
+    def triggers(self, rule):
+        """Whether a word of ``rule.triggers`` occurs in this version's text (found without printing it)."""
+        return any(rule.triggered_by(text) for text in self.texts)
 
     @property
     def code(self):
@@ -211,7 +230,7 @@ class Pass(cst.CSTTransformer):
 
     def __init__(self, rules):
         super().__init__()
-        self.rules, self.applied = rules, set()
+        self.rules, self.applied, self.written = rules, set(), []
         self.statements_only = all(
             name in _STATEMENT_LEVEL for rule in rules for name in _handler_names(type(rule)))
         self._visits, self._leaves = {}, {}
@@ -261,18 +280,22 @@ class Pass(cst.CSTTransformer):
             before = updated
             try:
                 updated = method(original, updated)
+                if updated is before:
+                    continue
+                # what it wrote, printed here: a node that cannot be printed is this rule's failure
+                written = [_code(updated)] if isinstance(updated, cst.CSTNode) else [
+                    _code(node) for node in updated.nodes] if isinstance(updated, cst.FlattenSentinel) else []
             except (RecursionError, MemoryError):
                 raise
             except Exception as error:  # noqa: BLE001 - the engine reruns the pass without it
                 raise RuleFailed(type(rule), error)
-            if updated is not before:
-                if isinstance(updated, cst.CSTNode) and isinstance(before, cst.CSTNode) \
-                        and _code(updated) == _code(before):
-                    updated = before  # a new node with the same text: no change
-                else:
-                    self.applied.add(rule)
-                    if not isinstance(updated, cst.CSTNode):  # removed: no other rule sees it
-                        break
+            if isinstance(updated, cst.CSTNode) and isinstance(before, cst.CSTNode) and written[0] == _code(before):
+                updated = before  # a new node with the same text: no change
+                continue
+            self.applied.add(rule)
+            self.written += written
+            if not isinstance(updated, cst.CSTNode):  # removed or replaced by several: no other rule sees it
+                break
         while self._declined and self._declined[-1][0] is original:
             self._declined.pop()
         return updated
@@ -316,8 +339,13 @@ def _passes(rules, target, semantics="2017"):
     return passes
 
 
-def run_pass(rule_classes, tree, file):
+def run_pass(rule_classes, tree, file, checked=False):
     """One pass of ``rule_classes`` over ``tree``, then the imports they asked for.
+
+    Args:
+        checked: print the new tree (a rule that built a tree that cannot be printed fails
+            there, as its own failure) and compare its text; else the tree is printed once the
+            file is done (see ``_migrate``).
 
     Returns:
         ``(new Tree or None when the text did not change, names of the rules that changed it)``.
@@ -329,7 +357,7 @@ def run_pass(rule_classes, tree, file):
     walk = Pass(rules)
     module = cstwalk.transform(tree.module, walk)
     applied = [rule for rule in rules if rule in walk.applied]
-    changed = bool(applied)
+    changed, written = bool(applied), list(walk.written)
     for rule in rules:  # each rule's imports in pipeline order, as if it had run alone
         if rule.context is None:
             continue
@@ -343,14 +371,18 @@ def run_pass(rule_classes, tree, file):
             raise RuleFailed(type(rule), error)
         if new is not module:
             module, changed = new, True
+            written.append(imports.added_text(rule.context))
             if rule not in applied:
                 applied.append(rule)
     if not changed:
         return None, []
-    code = cstwalk.code(module)  # a rule that built an invalid tree fails here, inside the caller's guard
+    names = [r.name for r in rules if r in applied]
+    if not checked:  # every change a rule made changed the text of its node (Pass.on_leave)
+        return Tree(module, texts=tree.texts + written), names
+    code = cstwalk.code(module)
     if code == tree.code:
         return None, []
-    return Tree(module, code), [r.name for r in rules if r in applied]
+    return Tree(module, code), names
 
 
 def migrate_module_text(text, target, path, resolve_module=None, rules=None, modern_defaults=False, project=None):
@@ -380,7 +412,8 @@ def migrate_module_text(text, target, path, resolve_module=None, rules=None, mod
         return MigrationResult(path, text, text, [], [_too_deep(path, error)])
 
 
-def _migrate(text, target, path, resolve_module, rules, project=None, modern_defaults=False):
+def _migrate(text, target, path, resolve_module, rules, project=None, modern_defaults=False, checked=False):
+    """The pipeline over ``text``; the tree is printed once, at the end (``checked``: after every pass)."""
     try:
         module = cst.parse_module(text)
     except (cst.ParserSyntaxError, cst.CSTValidationError, ValueError) as error:  # CSTValidationError: "b'x' 'y'"
@@ -392,18 +425,26 @@ def _migrate(text, target, path, resolve_module, rules, project=None, modern_def
     for group in _passes(rules, target, semantics):
         ran = set()
         while True:  # a rule triggered only by what the pass before wrote gets a pass of its own
-            remaining = [rule for rule in group if rule not in ran and rule.triggered_by(tree.code)]
+            remaining = [rule for rule in group if rule not in ran and tree.triggers(rule)]
             if not remaining:
                 break
             ran.update(remaining)
-            tree, names = _run_guarded(remaining, tree, file)
+            tree, names = _run_guarded(remaining, tree, file, checked)
             applied += names
+    try:
+        code = tree.code
+    except (RecursionError, MemoryError):
+        raise
+    except Exception:  # noqa: BLE001 - a rule built a tree that does not print: find it, pass by pass
+        if checked:
+            raise
+        return _migrate(text, target, path, resolve_module, rules, project, modern_defaults, checked=True)
     found = file.resolved(original)
-    return MigrationResult(path, text, tree.code, applied, [i for i in found if i.kind != PIN],
+    return MigrationResult(path, text, code, applied, [i for i in found if i.kind != PIN],
                            [i for i in found if i.kind == PIN])
 
 
-def _run_guarded(remaining, tree, file):
+def _run_guarded(remaining, tree, file, checked=False):
     """:func:`run_pass` of ``remaining``; a rule that raises is reported and the pass run again without it.
 
     Returns:
@@ -412,7 +453,7 @@ def _run_guarded(remaining, tree, file):
     while remaining:
         issues_before = list(file.issues)
         try:
-            new, names = run_pass(remaining, tree, file)
+            new, names = run_pass(remaining, tree, file, checked)
         except RuleFailed as failed:
             rule, error = failed.args
             file.issues[:] = issues_before

@@ -34,6 +34,12 @@ def ask_to_drop(context, module, name, asname=None):
     RemoveImportsVisitor.remove_unused_import(context, module, name, asname)
 
 
+def added_text(context):
+    """The words of the import lines asked for in ``context`` (what adding them can write)."""
+    return " ".join("%s %s %s" % (item.module, item.obj_name, item.alias or "")
+                    for item in context.scratch.get(AddImportsVisitor.CONTEXT_KEY, []))
+
+
 def _is_import_line(stmt):
     return isinstance(stmt, cst.SimpleStatementLine) and all(
         isinstance(s, (cst.Import, cst.ImportFrom)) for s in stmt.body)

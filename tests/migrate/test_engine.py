@@ -64,6 +64,21 @@ def test_a_failing_rule_costs_one_report_not_the_run(monkeypatch):
     assert "RuntimeError: unexpected shape" in result.issues[0].what
 
 
+def test_a_rule_that_builds_a_node_that_does_not_print_costs_one_report(monkeypatch):
+    """The tree is printed once, when the file is done; what a rule writes is printed when it writes it,
+    so a node that cannot be printed is that rule's failure (before, it escaped the rule's guard)."""
+    import libcst as cst
+    from compat_attention.migrate.rules import keras1
+
+    def unprintable(self, original, updated):
+        return updated.with_changes(args=[42]) if isinstance(updated.func, cst.Name) else updated
+    monkeypatch.setattr(keras1.Keras1LayerNames, "leave_Call", unprintable)
+    result = migrate_source("from keras.layers.core import Dense\nDense(output_dim=3)\n", target="keras3")
+    assert result.code == "from keras.layers import Dense\nDense(output_dim=3)\n"
+    assert [(i.rule, i.line) for i in result.issues] == [("keras1_layer_names", 1)]
+    assert "rule keras1_layer_names skipped for this file (AttributeError" in result.issues[0].what
+
+
 def _programs():
     """Every Keras program of the repository: the corpus, the examples, the hostile legacy-file generator."""
     found = []
