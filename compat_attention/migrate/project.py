@@ -31,7 +31,7 @@ def saved_files(text, path="<string>"):
         path: its file name: the names it saves are read from its folder.
 
     Returns:
-        A :class:`SavedFiles` (empty when the text does not parse, or saves nothing literal).
+        A :class:`SavedFiles` (empty when the text cannot be read as a tree, or saves nothing literal).
 
     Example:
         >>> facts = saved_files("model.save_weights('w.h5')\\nmodel.save('m.hdf5')\\n", "/project/train.py")
@@ -42,10 +42,10 @@ def saved_files(text, path="<string>"):
         return NOTHING_SAVED
     try:
         module = cst.parse_module(text)
-    except cst.ParserSyntaxError:
+        rule = Keras3FileNames(FileContext("keras3", path, lambda name: None), Tree(module, text))
+        return SavedFiles.of(rule.plan(module).saved, folder_of(path))
+    except Exception:  # noqa: BLE001 - syntax LibCST refuses, nesting too deep: the file gets its report when migrated
         return NOTHING_SAVED
-    rule = Keras3FileNames(FileContext("keras3", path, lambda name: None), Tree(module, text))
-    return SavedFiles.of(rule.plan(module).saved, folder_of(path))
 
 
 def scan_project(sources):

@@ -18,6 +18,7 @@ from . import engine, limits as limits_module, walk
 from .api import sibling_resolver
 from .files import FileTooLarge, read_snapshot
 from .project import scan_project
+from .rules.checkpoints import NOTHING_SAVED
 from .report import Issue, MigrationResult
 from .source import BOM, SourceError, decode_source
 
@@ -179,9 +180,14 @@ def scan(entries, limits, jobs=1):
         return scan_project(project_sources(entries, limits))
     from concurrent.futures import ProcessPoolExecutor
 
+    from concurrent.futures.process import BrokenProcessPool
+
     parts = [entries[i::jobs] for i in range(min(jobs, len(entries)))]
-    with ProcessPoolExecutor(max_workers=len(parts), mp_context=_context()) as pool:
-        found = list(pool.map(_scan_part, parts, [limits] * len(parts)))
+    try:
+        with ProcessPoolExecutor(max_workers=len(parts), mp_context=_context()) as pool:
+            found = list(pool.map(_scan_part, parts, [limits] * len(parts)))
+    except BrokenProcessPool:  # a file crashed a worker (native code): each file in a worker of its own
+        found = [_scan_isolated(entry, limits) for entry in entries]
     facts = found[0]
     for part in found[1:]:
         facts = facts.union(part)
@@ -190,6 +196,18 @@ def scan(entries, limits, jobs=1):
 
 def _scan_part(entries, limits):
     return scan_project(project_sources(entries, limits))
+
+
+def _scan_isolated(entry, limits):
+    """What one file saves, scanned in a fresh worker; a file that crashes it saves nothing seen."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
+        try:
+            return pool.submit(_scan_part, [entry], limits).result()
+        except BrokenProcessPool:
+            return NOTHING_SAVED
 
 
 def default_jobs():

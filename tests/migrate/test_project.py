@@ -42,6 +42,34 @@ def test_the_run_scans_the_project_over_its_processes_as_in_one():
     assert runner.scan(entries, limits.Limits(), jobs=2) == runner.scan(entries, limits.Limits(), jobs=1) == facts
 
 
+def test_a_file_the_scan_cannot_read_as_a_tree_costs_its_own_report_line_only(tmp_path, capsys):
+    """The scan before any file is migrated read only syntax errors as 'saves nothing': LibCST's refusal after
+    parsing (bytes + str literals) or nesting too deep stopped the whole run with a traceback."""
+    (tmp_path / "mixed.py").write_text("model.save('m.h5')\ns = b'x' 'y'\n")
+    (tmp_path / "deep.py").write_text("model.save('m.h5')\ny = " + "[" * 300 + "]" * 300 + "\n")
+    (tmp_path / "ok.py").write_text("from keras.layers.core import Dense\n")
+    for jobs in ("1", "2"):
+        assert main(["migrate", "--check", "--target", "keras3", "--jobs", jobs, str(tmp_path)]) == 2
+        out = capsys.readouterr().out
+        assert "would migrate %s" % (tmp_path / "ok.py") in out
+        assert "mixed.py:2: this file does not parse as Python 3" in out and "deep.py: nesting too deep" in out
+
+
+def test_a_scan_worker_that_dies_costs_that_file_only(monkeypatch):
+    """A file that crashes a scan worker (native code) is scanned again alone; it saves nothing seen."""
+    real = runner.scan_project
+
+    def crashes_on_train(sources):
+        sources = list(sources)
+        if any(path.endswith("train.py") for path, _ in sources):
+            os._exit(1)
+        return real(sources)
+    monkeypatch.setattr(runner, "scan_project", crashes_on_train)
+    entries = walk.collect([PROJECT])
+    facts = real((os.path.join(PROJECT, n), t) for n, t in read_project().items() if n != "train.py")
+    assert runner.scan(entries, limits.Limits(), jobs=2) == facts
+
+
 def code_lines(result):
     """The lines of code of a result (a notebook's changed cells, or a file)."""
     if hasattr(result, "cells"):
