@@ -60,11 +60,14 @@ def scan_project(sources):
     """
     facts = NOTHING_SAVED
     for path, text in sources:
-        if str(path).endswith(NOTEBOOK_SUFFIX):
-            text = notebook_program(text)
-            if text is None:
-                continue
-        facts = facts.union(saved_files(text, path))
+        try:
+            if str(path).endswith(NOTEBOOK_SUFFIX):
+                text = notebook_program(text)
+                if text is None:
+                    continue
+            facts = facts.union(saved_files(text, path))
+        except Exception:  # noqa: BLE001 - a file the scan cannot read saves nothing seen (its report comes when migrated)
+            continue
     return facts
 
 
