@@ -148,14 +148,15 @@ def _transform_sequence(items, transformer, body=False):
 
 
 # -- printing ------------------------------------------------------------------------------------
-_NO_POSITION = contextlib.nullcontext()
+#: What a print enters at each node instead of a generator-based context manager.
+NO_POSITION = contextlib.nullcontext()
 
 
 class _Print(CodegenState):
     """LibCST's print, without the generator-based context manager it enters at every node."""
 
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):
-        return _NO_POSITION
+        return NO_POSITION
 
 
 def code(module, node=None):
@@ -165,4 +166,4 @@ def code(module, node=None):
     return "".join(state.tokens)
 
 
-__all__ = ["SKIPPED_FIELDS", "children", "code", "fields", "is_node", "transform", "visit"]
+__all__ = ["NO_POSITION", "SKIPPED_FIELDS", "children", "code", "fields", "is_node", "transform", "visit"]

@@ -24,7 +24,6 @@ nesting too deep for the rewriter (``RecursionError``) or memory running out cos
 report line and leaves it unchanged.
 """
 
-import contextlib
 import functools
 
 import libcst as cst
@@ -99,9 +98,9 @@ class Tree:
     Args:
         module: the ``libcst.Module``.
         code: its text, or None to print it when first asked for.
-        written: texts holding every word of this version's text that the previous version's
-            text lacks (the code of the nodes a pass wrote): with that version's ``texts``, enough
-            to tell which rules' triggers occur without printing the module.
+        texts: texts in which every word of its text occurs (default ``[code]``): a later version's
+            are the version before's and the code of the nodes the pass wrote, enough to tell which
+            rules' triggers occur without printing the module.
 
     Attributes:
         module: the ``libcst.Module``.
@@ -161,10 +160,7 @@ class _LineState(CodegenState):
     def record_syntactic_position(self, node, *, start_node=None, end_node=None):
         if node in self.wanted:
             self.syntactic[node] = self.line
-        return _NO_POSITION
-
-
-_NO_POSITION = contextlib.nullcontext()
+        return cstwalk.NO_POSITION
 
 
 def _lines_of(module, wanted):

@@ -200,14 +200,7 @@ def _scan_part(entries, limits):
 
 def _scan_isolated(entry, limits):
     """What one file saves, scanned in a fresh worker; a file that crashes it saves nothing seen."""
-    from concurrent.futures import ProcessPoolExecutor
-    from concurrent.futures.process import BrokenProcessPool
-
-    with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
-        try:
-            return pool.submit(_scan_part, [entry], limits).result()
-        except BrokenProcessPool:
-            return NOTHING_SAVED
+    return _alone(_scan_part, ([entry], limits), lambda: NOTHING_SAVED)
 
 
 def default_jobs():
@@ -231,16 +224,21 @@ def _died(entry):
         "left as it is", "migrate this file by hand, and please report it")])
 
 
-def _isolated(entry, target, limits, project, modern_defaults=False):
-    """``process`` in a fresh worker of its own: a crash costs this file only."""
+def _alone(function, args, died):
+    """``function(*args)`` in a fresh worker of its own: a crash costs this call only (``died()`` instead)."""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
     with ProcessPoolExecutor(max_workers=1, mp_context=_context()) as pool:
         try:
-            return pool.submit(process, entry, target, limits, project, modern_defaults).result()
+            return pool.submit(function, *args).result()
         except BrokenProcessPool:
-            return _died(entry)
+            return died()
+
+
+def _isolated(entry, target, limits, project, modern_defaults=False):
+    """``process`` in a fresh worker of its own: a crash costs this file only."""
+    return _alone(process, (entry, target, limits, project, modern_defaults), lambda: _died(entry))
 
 
 def run(entries, target, limits=None, jobs=1, project=None, modern_defaults=False):
