@@ -196,35 +196,11 @@ def _dotted_prefixes(node):
             yield from inner
 
 
-#: Fields never holding a name (whitespace and punctuation), not walked.
-_SKIPPED_FIELDS = cstwalk.SKIPPED_FIELDS
-#: Fields in the order Python runs them where the dataclass lists them otherwise.
-_ORDER = {cst.ExceptHandler: ("type", "name", "body"), cst.IfExp: ("body", "test", "orelse"),
-          cst.MatchCase: ("pattern", "guard", "body")}
-if hasattr(cst, "ExceptStarHandler"):
-    _ORDER[cst.ExceptStarHandler] = ("type", "name", "body")
 #: Nodes after which their scope counts one more binding (a read after them sees what they bound).
 _BINDING_NODES = frozenset(getattr(cst, n) for n in (
     "AnnAssign", "AsName", "Assign", "AugAssign", "ClassDef", "CompFor", "FunctionDef", "Global", "Import",
     "ImportFrom", "NamedExpr", "Nonlocal", "Parameters", "WithItem", "TypeVar", "TypeAlias", "TypeVarTuple",
     "ParamSpec") if hasattr(cst, n))
-_FIELDS = {}
-
-
-def _fields(cls):
-    fields = _FIELDS.get(cls)
-    if fields is None:
-        import dataclasses
-
-        fields = _ORDER.get(cls) or tuple(
-            f.name for f in dataclasses.fields(cls) if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace"))
-        _FIELDS[cls] = fields
-    return fields
-
-
-is_node = cstwalk.is_node
-
-
 class _Walk:
     """One walk over the tree: scopes, bindings, reads, and the scope of every node walked."""
 
@@ -266,14 +242,14 @@ class _Walk:
             self.scope.count += 1
 
     def children(self, node, ctx):
-        for field in _fields(type(node)):
+        for field, _ in cstwalk.fields(type(node)):  # source order: the order Python runs them
             value = getattr(node, field)
             cls = value.__class__
             if cls is tuple or cls is list:
                 for item in value:
-                    if is_node(item.__class__):
+                    if cstwalk.is_node(item.__class__):
                         self.walk(item, ctx)
-            elif is_node(cls):
+            elif cstwalk.is_node(cls):
                 self.walk(value, ctx)
 
     def nothing(self, node, ctx):

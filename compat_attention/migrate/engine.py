@@ -8,8 +8,9 @@ each name refers to, one walk, computed on first use) and the lines of the nodes
 (one print-like walk, only for a pass that reported something). A rule that must leave the tree
 to the rules after it (``own_pass = True``: the copied legacy module's, whose removed definitions
 are gone before any other rule looks, and Keras 2.0.8's optimizers', whose classes the optimizer
-rules after it must not rewrite) ends the pass; so three passes at most for the pipeline of today. The imports the rules asked for are applied after the pass, rule by rule in pipeline
-order, as if each rule had run alone.
+rules after it must not rewrite) ends the pass; so three passes at most for the pipeline of today.
+The imports the rules asked for are applied after the pass, rule by rule in pipeline order, as if
+each rule had run alone.
 
 The walks (:mod:`.cstwalk`) rebuild only the nodes a rule changed, and the tree is printed once,
 when the file is done: what a rule writes is printed when it writes it (a node that prints as it
